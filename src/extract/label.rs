@@ -1,0 +1,316 @@
+//! A short noun phrase naming what a figure counts: `312辆氢燃料电池车` →
+//! `氢燃料电池车`, `累计形成日报告330期` → `日报告`, `成交额368.1亿元` → `成交额`.
+//!
+//! Chinese puts the counted noun either after the measure word (数量词 +
+//! 名词) or before the number as a topic (名词 + 动词 + 数量词). We look
+//! forward first when the unit is a measure word, then backward, cutting at
+//! punctuation and at the verbs and function words that bound a noun phrase
+//! in this genre. A label is for people and for matching targets with
+//! actuals; it is not scored strictly, and plain rules keep extraction fast.
+
+use std::sync::LazyLock;
+
+use super::context::clause_start;
+use super::words::{self, WordSet};
+
+/// Words that end a noun phrase read forward, or start one read backward
+/// (everything up to and including the last of them is dropped).
+const BOUNDARIES: &[&str] = &[
+    // Verbs frequent in progress reports.
+    "保障",
+    "进行",
+    "开展",
+    "实现",
+    "完成",
+    "达到",
+    "获得",
+    "获批",
+    "纳入",
+    "入驻",
+    "参加",
+    "参与",
+    "上市",
+    "落地",
+    "开工",
+    "投入",
+    "提供",
+    "覆盖",
+    "涵盖",
+    "涉及",
+    "联合",
+    "申报",
+    "组建",
+    "发布",
+    "举办",
+    "形成",
+    "召开",
+    "推介",
+    "引进",
+    "培养",
+    "支持",
+    "新建",
+    "建设",
+    "认定",
+    "设立",
+    "落实",
+    "梳理",
+    "出台",
+    "征集",
+    "组织",
+    "服务",
+    "推荐",
+    "预警",
+    "接待",
+    "展示",
+    "入职",
+    "实施",
+    "印发",
+    "提出",
+    "推动",
+    "推进",
+    "流向",
+    "聘用",
+    "建立",
+    "制定",
+    "新增",
+    "立项",
+    "投决",
+    "审议",
+    "提升",
+    "增长",
+    "同比",
+    "通过",
+    "签订",
+    "签约",
+    "集中",
+    "进入",
+    "经过",
+    "给予",
+    "培育",
+    "打造",
+    "布局",
+    "拥有",
+    "入选",
+    "累计",
+    "共计",
+    "合计",
+    "总计",
+    "市场化",
+    "能够",
+    "基本",
+    "预计",
+    "预期",
+    "力争",
+    "争取",
+    "确保",
+    "计划",
+    "达",
+    "为",
+    "有",
+    "共",
+    "是",
+    "占",
+    "超",
+    // Function words.
+    "其中",
+    "以及",
+    "与",
+    "和",
+    "及",
+    "并",
+    "等",
+    "在",
+    "于",
+    "对",
+    "向",
+    "从",
+    "将",
+    "把",
+    "被",
+    "已",
+    "均",
+    "都",
+    "也",
+    "还",
+    "由",
+    "已经",
+    "目前",
+    "今年",
+    "全年",
+    "年内",
+    "了",
+];
+
+/// Words in which a one-char boundary above is part of a noun or another
+/// verb (对接活动, 共性技术, 经济, 达标) and must not cut the phrase.
+const COMPOUNDS: &[&str] = &[
+    "对接", "对外", "对口", "共性", "共享", "共建", "共同", "达标", "有限", "有效", "有机", "是否", "占地", "超级",
+    "超高", "超大", "超强", "超算", "在线", "在京", "在建", "在校", "在职", "于是", "将来", "由于", "已有", "为主",
+    "及时", "和平", "等级", "并购", "了解", "均衡", "都市", "还款", "和谐", "向上",
+];
+
+/// Nouns too general to stand alone (比例 of what?): the phrase before the
+/// boundary is kept with them, as in `工程技术人才支持比例`.
+const GENERIC: &[&str] = &[
+    "比例", "比重", "金额", "数量", "规模", "总额", "人数", "家数", "个数", "总数", "产能", "增速", "占比", "资金",
+    "收入",
+];
+
+const MAX_CHARS: usize = 20;
+
+/// The label for a figure whose text spans `start..end` (qualifiers
+/// included). `counts_things` says the unit is a measure word, after which
+/// the counted noun usually follows.
+///
+/// `floor` is where the previous figure ended: a topic read backward never
+/// reaches into another figure.
+pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_things: bool) -> String {
+    if counts_things && let Some(l) = forward(chars, end) {
+        return l;
+    }
+    if let Some(l) = backward(chars, floor, start) {
+        return l;
+    }
+    // `完成14%左右的预定目标`: the noun after 的.
+    let after_de = if chars.get(end) == Some(&'的') { end + 1 } else { end };
+    forward(chars, after_de).unwrap_or_default()
+}
+
+static BOUNDARY_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(BOUNDARIES));
+static COMPOUND_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(COMPOUNDS));
+
+/// The boundary word starting at `i`, if any (the longest).
+fn boundary_at(chars: &[char], i: usize) -> Option<usize> {
+    let (n, ()) = BOUNDARY_SET.at(chars, i)?;
+    if n == 1 && COMPOUND_SET.at(chars, i).is_some() {
+        return None;
+    }
+    Some(n)
+}
+
+/// The noun phrase right after the figure, up to a boundary.
+fn forward(chars: &[char], end: usize) -> Option<String> {
+    let mut j = end;
+    while j < chars.len() && j - end < MAX_CHARS {
+        let c = chars[j];
+        let joins_digits = c == '.'
+            && j > end
+            && chars[j - 1].is_ascii_digit()
+            && chars.get(j + 1).is_some_and(|d| d.is_ascii_digit());
+        if !(super::is_cjk(c) || c.is_ascii_alphanumeric() || joins_digits) {
+            break;
+        }
+        if boundary_at(chars, j).is_some() {
+            break;
+        }
+        j += 1;
+    }
+    let phrase: String = chars[end..j].iter().collect();
+    let phrase = phrase.trim_start_matches(['的', '之']);
+    (phrase.chars().count() >= 2).then(|| phrase.to_owned())
+}
+
+/// The topic before the figure: the clause up to it, after the last verb
+/// or function word.
+fn backward(chars: &[char], floor: usize, start: usize) -> Option<String> {
+    let clause = clause_start(chars, start).max(floor);
+    // Verbs right before the figure (注册资本金达18.92亿元) link it to its
+    // topic: drop them first, then the topic runs back to the previous one.
+    let mut end = start;
+    while let Some((n, ())) = BOUNDARY_SET.ending_at(chars, end) {
+        end -= n;
+        if end <= clause {
+            return None;
+        }
+    }
+    // Cut points: after each boundary word and after each date.
+    let mut cuts = vec![clause];
+    let mut i = clause;
+    while i < end {
+        if chars[i].is_ascii_digit() {
+            let mut j = i;
+            while j < end && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < end && matches!(chars[j], '年' | '月' | '日') {
+                while j < end && matches!(chars[j], '年' | '月' | '日' | '底' | '初' | '末' | '度') {
+                    j += 1;
+                }
+                cuts.push(j);
+            }
+            i = j;
+            continue;
+        }
+        match boundary_at(chars, i) {
+            Some(n) if i + n <= end => {
+                i += n;
+                cuts.push(i);
+            }
+            _ => i += 1,
+        }
+    }
+    let mut phrase = noun_text(&chars[*cuts.last()?..end]);
+    if GENERIC.contains(&phrase.as_str()) && cuts.len() >= 2 {
+        phrase = noun_text(&chars[cuts[cuts.len() - 2]..end]);
+    }
+    let phrase = phrase.trim_start_matches(['的', '之']);
+    let n = phrase.chars().count();
+    if n < 2 {
+        return None;
+    }
+    Some(phrase.chars().skip(n.saturating_sub(MAX_CHARS)).collect())
+}
+
+/// The letters of a phrase, without punctuation or parenthesised asides
+/// (`技术经纪人（经理人）` → `技术经纪人`).
+fn noun_text(chars: &[char]) -> String {
+    let mut depth = 0usize;
+    let mut out = String::new();
+    for &c in chars {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && (super::is_cjk(c) || c.is_ascii_alphanumeric()) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label_of(text: &str, figure: &str, counts: bool) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let byte = text.find(figure).unwrap();
+        let start = text[..byte].chars().count();
+        let end = start + figure.chars().count();
+        label(&chars, 0, start, end, counts)
+    }
+
+    #[test]
+    fn forward_after_measure_word() {
+        assert_eq!(label_of("赛时共投入312辆氢燃料电池车保障冬奥运输任务。", "312辆", true), "氢燃料电池车");
+        assert_eq!(label_of("支持65家技术转移机构建设。", "65家", true), "技术转移机构");
+        assert_eq!(label_of("24家园区企业与14所高校联合培养", "24家", true), "园区企业");
+        assert_eq!(label_of("支持4个共性技术平台", "4个", true), "共性技术平台");
+        assert_eq!(label_of("及3家互联网3.0底层技术创新企业纳入", "3家", true), "互联网3.0底层技术创新企业");
+    }
+
+    #[test]
+    fn backward_topic() {
+        assert_eq!(label_of("累计形成日报告330期，召开会议12次。", "330期", true), "日报告");
+        assert_eq!(label_of("成交额368.1亿元，增长33.4%", "368.1亿元", false), "成交额");
+        assert_eq!(label_of("注册资本金达18.92亿元", "18.92亿元", false), "注册资本金");
+        assert_eq!(label_of("实现氢燃料客车车载储氢压力达到70MPa，", "70MPa", false), "氢燃料客车车载储氢压力");
+        assert_eq!(label_of("开展供需对接活动62场。", "62场", true), "供需对接活动");
+        assert_eq!(label_of("累计引进技术经纪人（经理人）45余人。", "45余人", true), "技术经纪人");
+        assert_eq!(label_of("2022年入选工程技术人才32人", "32人", true), "工程技术人才");
+    }
+
+    #[test]
+    fn generic_nouns_keep_their_qualifier() {
+        assert_eq!(label_of("规定对工程技术人才支持比例不低于20%。", "不低于20%", false), "工程技术人才支持比例");
+    }
+}

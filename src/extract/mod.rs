@@ -1,0 +1,404 @@
+//! Finding every quantitative figure in a report, as FORMAT.md defines one.
+//!
+//! A figure is a numeral with a unit someone could track (`312辆`,
+//! `300多亿元`, `近19万人次`, `不低于20%`), with its qualifier, its kind and
+//! a label, and the span and sentence it came from. The scan is one pass per
+//! cell: find a numeral, read its unit, then let the context veto it (dates,
+//! ordinals, codes, versions, quoted names, idioms) or describe it
+//! (qualifier, kind, label). Each rule is one a careful reader of any such
+//! report would agree with; none names a sentence of a particular document.
+//!
+//! This module knows nothing of storage or output: it maps a
+//! [`Document`](crate::document::Document) to [`Figure`]s.
+
+mod context;
+mod kind;
+mod label;
+pub mod number;
+mod unit;
+mod words;
+
+use serde::{Serialize, Serializer};
+
+use crate::document::{Column, Document};
+use context::Span;
+use number::Numeral;
+use unit::{Class, Unit};
+
+/// How the written number relates to the true quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    Exact,
+    /// 约, 左右, 大约, 上下
+    Approx,
+    /// 余, 多, 超过, 以上, 逾
+    MoreThan,
+    /// 不低于, 不少于, 至少
+    AtLeast,
+    /// 近, 将近, 接近
+    Nearly,
+    /// 不足, 不到, 低于
+    LessThan,
+    /// 不超过, 以内, 以下
+    AtMost,
+}
+
+impl Qualifier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::Nearly => "nearly",
+            Qualifier::LessThan => "less_than",
+            Qualifier::AtMost => "at_most",
+        }
+    }
+}
+
+/// What a figure is. When several fit, the first in this order wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A goal or plan.
+    Target,
+    /// An expected outcome (预计).
+    Forecast,
+    /// A change rate (同比增长, 下降).
+    Growth,
+    /// A proportion (占, 比例).
+    Share,
+    /// What was achieved or counted.
+    Actual,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [Kind::Target, Kind::Forecast, Kind::Growth, Kind::Share, Kind::Actual, Kind::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Target => "target",
+            Kind::Forecast => "forecast",
+            Kind::Growth => "growth",
+            Kind::Share => "share",
+            Kind::Actual => "actual",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// One figure, with its provenance inside its document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// The data row (1-based).
+    pub row: u32,
+    pub col: Column,
+    /// The surface text, qualifier words included (`超过170个`, `14%左右`).
+    pub text: String,
+    #[serde(serialize_with = "plain_number")]
+    pub value: f64,
+    pub unit: String,
+    pub qualifier: Qualifier,
+    pub kind: Kind,
+    pub label: String,
+    /// Char offsets of `text` in the cell (start inclusive, end exclusive).
+    pub span: (usize, usize),
+    /// The sentence the figure was read from.
+    pub sentence: String,
+}
+
+/// Integral values print as integers (`312`, not `312.0`).
+fn plain_number<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 { s.serialize_i64(*v as i64) } else { s.serialize_f64(*v) }
+}
+
+/// Every figure in a document, in reading order (row, then column).
+pub fn figures(doc: &Document) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for row in &doc.rows {
+        for col in Column::ALL {
+            cell_figures_into(row.cell(col), col, row.index, &mut out);
+        }
+    }
+    out
+}
+
+/// The figures of one cell's text.
+pub fn cell_figures(text: &str, col: Column, row: u32) -> Vec<Figure> {
+    let mut out = Vec::new();
+    cell_figures_into(text, col, row, &mut out);
+    out
+}
+
+fn cell_figures_into(text: &str, col: Column, row: u32, out: &mut Vec<Figure>) {
+    // Most cells have no numeral at all; skip them before decoding chars.
+    if !text.chars().any(number::may_start) {
+        return;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let protected = context::protected_spans(&chars);
+    let first = out.len();
+    let mut i = 0;
+    while i < chars.len() {
+        if !number::may_start(chars[i]) {
+            i += 1;
+            continue;
+        }
+        // Do not start inside a Latin identifier such as P2P or CogView2.
+        if i > 0 && chars[i - 1].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let Some(n) = number::read(&chars, i, &|j| unit::starts_here(&chars, j)) else {
+            i += 1;
+            continue;
+        };
+        match candidate(&chars, &protected, col, row, n, &out[first..]) {
+            Some(figure) => {
+                i = char_end(&chars, &figure).max(n.end);
+                out.push(figure);
+            }
+            None => i = n.end.max(i + 1),
+        }
+    }
+}
+
+fn char_end(chars: &[char], f: &Figure) -> usize {
+    f.span.1.min(chars.len())
+}
+
+/// Decides whether the numeral `n` is a figure, and describes it.
+fn candidate(
+    chars: &[char],
+    protected: &[Span],
+    col: Column,
+    row: u32,
+    n: Numeral,
+    earlier: &[Figure],
+) -> Option<Figure> {
+    if context::inside(protected, n.start) || context::starts_idiom(chars, n.start) {
+        return None;
+    }
+    let before = if n.start > 0 { Some(chars[n.start - 1]) } else { None };
+    let after = chars.get(n.end).copied();
+    // Ordinals: 第二轮, 第二十五项. Codes and versions: 26-1, “1+5”, V2.0.
+    if before == Some('第') || n.chinese && before == Some('初') {
+        return None;
+    }
+    if let Some(b) = before
+        && matches!(b, '-' | '－' | '+' | '/' | '.' | '_' | '#')
+        && n.start >= 2
+        && chars[n.start - 2].is_ascii_alphanumeric()
+    {
+        return None;
+    }
+    if let Some(a) = after {
+        let next = chars.get(n.end + 1).copied();
+        let next_is_number = next.is_some_and(number::may_start);
+        // A range start (`1-11月`, `9月22日-27日`), a code (`26-1`, `1+5`),
+        // a time (`10:30`), a date (`2022/10/1`): not a figure on its own.
+        if matches!(a, '-' | '－' | '—' | '–' | '~' | '～' | '至' | '到' | '+' | ':' | '：' | '/' | '.')
+            && next_is_number
+        {
+            return None;
+        }
+    }
+    // Chinese numerals: the indefinite 一 (一批, 一个), slogans and names.
+    if n.chinese && !chinese_is_quantity(chars, &n) {
+        return None;
+    }
+
+    // The unit: 大 + a counted noun (六大板块), or a unit word.
+    let (unit, unit_start) = if let Some(per) = n.per {
+        let name = match per {
+            number::Per::Cent => "%",
+            number::Per::Mille => "‰",
+        };
+        let class = if per == number::Per::Cent { Class::Percent } else { Class::PerMille };
+        (Unit { name: name.to_owned(), len: 0, class }, n.end)
+    } else if after == Some('大') && (2.0..=10.0).contains(&n.value) && n.value.fract() == 0.0 {
+        let mut u = unit::noun(chars, n.end + 1)?;
+        u.len += 1;
+        (u, n.end)
+    } else if let Some(u) = unit::at(chars, n.end) {
+        // 提高4.1个、3.6个百分点: the list's last unit is everyone's.
+        match shared_unit(chars, n.end + u.len) {
+            Some(shared) if u.name == "个" && shared.class == Class::Points => (Unit { len: u.len, ..shared }, n.end),
+            _ => (u, n.end),
+        }
+    } else {
+        // 分别增长2.1、3.3%: a bare numeral borrows the unit of the list.
+        (shared_unit(chars, n.end)?, n.end)
+    };
+    if !unit_fits(chars, &n, &unit, unit_start, before) {
+        return None;
+    }
+
+    let mut end = unit_start + unit.len;
+    let mut qualifier = if n.more_than { Qualifier::MoreThan } else { Qualifier::Exact };
+    // 余 after the unit (2小时余) is rare; 左右/以上/以内 are common.
+    if let Some((q, len)) = context::qualifier_after(chars, end) {
+        if qualifier == Qualifier::Exact || q == Qualifier::Approx {
+            qualifier = q;
+        }
+        end += len;
+    }
+    let mut start = n.start;
+    if let Some((q, len)) = context::qualifier_before(chars, n.start) {
+        if qualifier == Qualifier::Exact || q != Qualifier::MoreThan {
+            qualifier = q;
+        }
+        start -= len;
+    }
+    if n.lone_one && !(matches!(unit.class, Class::Percent | Class::Points | Class::Ratio) || start < n.start) {
+        return None;
+    }
+    let signed = kind::minus_before(chars, n.start) && start == n.start;
+    if signed {
+        start -= 1;
+    }
+    // A category, not a count: 获批1类新药3个 (the count is 3个).
+    if unit.name == "类" && counted_later_in_clause(chars, end) {
+        return None;
+    }
+
+    let (sentence_start, sentence_end) = context::sentence(chars, n.start);
+    let (kind, decrease) =
+        kind::classify(&kind::Site { chars, column: col, start, end, sentence_start, class: unit.class, qualifier });
+    let mut value = n.value;
+    if signed || (decrease && value > 0.0) {
+        value = -value;
+    }
+    // A rate right after a count describes that count: 5271项，同比增长15.6%.
+    let described = earlier.iter().rev().find(|f| f.span.1 <= start && f.span.0 >= sentence_start);
+    let label = match (kind, described) {
+        (Kind::Growth, Some(f)) => format!("{}增长", f.label),
+        (Kind::Share, Some(f)) => format!("{}占比", f.label),
+        // 其中6个已投入运营: a part of what an earlier figure counted.
+        (_, Some(_)) if context::ends_with(chars, start, "其中") => earlier
+            .iter()
+            .rev()
+            .find(|f| f.span.0 >= sentence_start && f.unit == unit.name)
+            .map_or_else(String::new, |f| f.label.clone()),
+        // 300余团体, 六大板块: the counted noun is the unit.
+        _ if unit.class == Class::Noun => unit.name.clone(),
+        _ => {
+            let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
+            let floor = described.map_or(0, |f| f.span.1);
+            label::label(chars, floor, start, end, counts_things)
+        }
+    };
+
+    Some(Figure {
+        row,
+        col,
+        text: chars[start..end].iter().collect(),
+        value,
+        unit: unit.name,
+        qualifier,
+        kind,
+        label,
+        span: (start, end),
+        sentence: chars[sentence_start..sentence_end].iter().collect(),
+    })
+}
+
+/// Chinese numerals are words as often as quantities. Digit strings
+/// without 十/百/千 (`五一` holidays, `二〇二二`) are names or years; a bare
+/// `万` (`万人` as a per-capita base) counts only as `万余`, `逾万`, `近万`.
+fn chinese_is_quantity(chars: &[char], n: &Numeral) -> bool {
+    let run = &chars[n.start..n.end];
+    let has_digit = run.iter().any(|c| !matches!(c, '万' | '萬' | '亿' | '億' | '余' | '多' | '点'));
+    // A bare 万 is a quantity only as 万余/逾万/近万.
+    if !has_digit {
+        return n.more_than || number::after_qualifier(chars, n.start);
+    }
+    let positional =
+        run.iter().any(|c| matches!(c, '十' | '拾' | '百' | '佰' | '千' | '仟' | '万' | '萬' | '亿' | '億'));
+    let digits = run.iter().filter(|c| !matches!(c, '余' | '多')).count();
+    positional || digits == 1 || n.per.is_some()
+}
+
+/// The unit of the next item in a list (`2.1、3.3%`, `4.1个、3.6个百分点`):
+/// at `i` a list separator, then a numeral with a unit. The unit is
+/// returned with length 0: it is not written at the borrowing figure.
+fn shared_unit(chars: &[char], i: usize) -> Option<Unit> {
+    if !matches!(chars.get(i), Some('、' | '和' | '及' | '或')) {
+        return None;
+    }
+    let next = number::read(chars, i + 1, &|k| unit::starts_here(chars, k))?;
+    let unit = unit::at(chars, next.end).or_else(|| shared_unit(chars, next.end))?;
+    let unit = match shared_unit(chars, next.end + unit.len) {
+        Some(later) if unit.name == "个" && later.class == Class::Points => later,
+        _ => unit,
+    };
+    Some(Unit { len: 0, ..unit })
+}
+
+/// Unit-specific vetoes that need the numeral and what follows.
+fn unit_fits(chars: &[char], n: &Numeral, unit: &Unit, unit_start: usize, before: Option<char>) -> bool {
+    let after_unit = chars.get(unit_start + unit.len).copied();
+    match unit.name.as_str() {
+        // 成 is "tenths" only as 四成, 5成 and not inside a word (成果, 成员).
+        "成" => {
+            n.value <= 10.0
+                && !after_unit.is_some_and(|c| {
+                    matches!(
+                        c,
+                        '果' | '员'
+                            | '本'
+                            | '效'
+                            | '为'
+                            | '立'
+                            | '交'
+                            | '功'
+                            | '熟'
+                            | '都'
+                            | '绩'
+                            | '长'
+                            | '就'
+                            | '型'
+                            | '品'
+                    )
+                })
+        }
+        // 一期/二期工程: a phase, not a count of issues (which would be 330期).
+        "期" if n.chinese => !after_unit.is_some_and(is_cjk),
+        // 100周年: an anniversary.
+        "周" => after_unit != Some('年'),
+        // 前3名, 前10位: a rank.
+        "名" | "位" if before == Some('前') => false,
+        // A year used as a name: 2022届, 2022企业家大会.
+        _ if n.plain_integer && (1949.0..=2100.0).contains(&n.value) && n.end - n.start == 4 => {
+            !matches!(unit.class, Class::Noun) && unit.name != "届"
+        }
+        _ => !(unit.class == Class::Noun && (!n.plain_integer && !n.chinese && n.value.fract() != 0.0)),
+    }
+}
+
+/// Is there another measure-word count after `end`, in the same clause?
+fn counted_later_in_clause(chars: &[char], end: usize) -> bool {
+    let clause_end = context::clause_end(chars, end);
+    let mut j = end;
+    while j < clause_end {
+        if number::arabic_digit(chars[j]).is_some() || number::may_start(chars[j]) {
+            if let Some(n) = number::read(chars, j, &|k| unit::starts_here(chars, k))
+                && unit::at(chars, n.end).is_some_and(|u| u.class == Class::Classifier)
+            {
+                return true;
+            }
+        }
+        j += 1;
+    }
+    false
+}
+
+pub(crate) fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,219 @@
+//! Ingesting files into the store: find documents under the given paths,
+//! read and mine the new or changed ones in parallel, store them in batches.
+//!
+//! One bad file never stops the others: its error is collected with its
+//! path and the rest go on. Unchanged files (same SHA-256 as stored) are not
+//! read again. Progress is reported through a callback so that the library
+//! stays free of terminal concerns.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use sha2::{Digest, Sha256};
+
+use crate::document::{self, Problem, ReadError};
+use crate::extract::{self, Kind};
+use crate::store::{Prepared, Store, StoreError};
+
+/// File extensions picked up when walking a directory. A file named on the
+/// command line is always read, whatever its name: the layout is recognised
+/// from the content.
+pub const EXTENSIONS: &[&str] = &["txt", "tsv", "tab"];
+
+/// Documents per transaction: large enough that commits are cheap, small
+/// enough that memory stays flat on big corpora.
+const BATCH: usize = 128;
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    New,
+    Updated,
+    Unchanged,
+    Failed(String),
+}
+
+/// Progress notifications, in the order files finish.
+pub enum Progress<'a> {
+    Started { files: usize },
+    File { path: &'a Path, outcome: &'a Outcome, figures: usize },
+}
+
+/// The result of an ingest run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// One line per failed file: `path: reason`.
+    pub failed: Vec<String>,
+    /// Rows and figures of the documents stored by this run.
+    pub rows: usize,
+    pub figures: BTreeMap<Kind, usize>,
+}
+
+impl Summary {
+    pub fn figure_count(&self) -> usize {
+        self.figures.values().sum()
+    }
+}
+
+/// Files under `paths`: files as given, directories walked for
+/// [`EXTENSIONS`] (hidden entries skipped), sorted for a stable order.
+/// Paths that do not exist are returned as errors.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        if !path.exists() {
+            errors.push(format!("{}: no such file or directory", path.display()));
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase());
+                    if ext.is_some_and(|x| EXTENSIONS.contains(&x.as_str())) {
+                        files.push(e.into_path());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(format!("{}: {e}", e.path().unwrap_or(path).display())),
+            }
+        }
+    }
+    (files, errors)
+}
+
+/// Reads, mines and stores `files`. Returns what happened; a database
+/// error aborts only the batch it happened in (its files are reported as
+/// failed, nothing of them is stored). Only reading the stored hashes at
+/// the start can fail the whole run.
+pub fn run(store: &mut Store, files: &[PathBuf], progress: &mut dyn FnMut(Progress)) -> Result<Summary, StoreError> {
+    let stored = store.hashes()?;
+    let mut summary = Summary::default();
+    progress(Progress::Started { files: files.len() });
+
+    // Two files with the same name in different folders would be the same
+    // document id: the first wins, the others are refused by name.
+    let mut owner: HashMap<String, &Path> = HashMap::new();
+    let mut todo = Vec::with_capacity(files.len());
+    for path in files {
+        let id = document::id_for(path);
+        match owner.get(&id) {
+            Some(first) => {
+                let outcome = Outcome::Failed(format!(
+                    "{}: document id '{id}' is already taken by {}; rename one of the files",
+                    path.display(),
+                    first.display()
+                ));
+                record(&mut summary, path, &outcome, 0, progress);
+            }
+            None => {
+                owner.insert(id, path);
+                todo.push(path.as_path());
+            }
+        }
+    }
+
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(todo.len().max(1));
+    let (tx, rx) = mpsc::sync_channel::<(&Path, Result<Option<Prepared>, ReadError>)>(BATCH);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (todo, next, stored) = (&todo, &next, &stored);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&path) = todo.get(i) else { break };
+                    if tx.send((path, prepare(path, stored))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+
+        let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+        let mut batch_paths: Vec<(&Path, bool)> = Vec::with_capacity(BATCH);
+        for (path, result) in rx {
+            match result {
+                Ok(None) => record(&mut summary, path, &Outcome::Unchanged, 0, progress),
+                Ok(Some(prepared)) => {
+                    batch_paths.push((path, stored.contains_key(&prepared.document.id)));
+                    batch.push(prepared);
+                    if batch.len() >= BATCH {
+                        flush(store, &mut batch, &mut batch_paths, &mut summary, progress);
+                    }
+                }
+                Err(e) => record(&mut summary, path, &Outcome::Failed(e.to_string()), 0, progress),
+            }
+        }
+        flush(store, &mut batch, &mut batch_paths, &mut summary, progress);
+    });
+    Ok(summary)
+}
+
+/// Reads and mines one file, unless its content is already stored.
+fn prepare(path: &Path, stored: &HashMap<String, String>) -> Result<Option<Prepared>, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError { path: path.to_owned(), problem: Problem::Io(e) })?;
+    let hash = format!("{:x}", Sha256::digest(&bytes));
+    let id = document::id_for(path);
+    if stored.get(&id) == Some(&hash) {
+        return Ok(None);
+    }
+    let document = document::parse(&id, &bytes).map_err(|problem| ReadError { path: path.to_owned(), problem })?;
+    let figures = extract::figures(&document);
+    Ok(Some(Prepared {
+        document,
+        figures,
+        path: path.display().to_string(),
+        content_hash: hash,
+        bytes: bytes.len() as u64,
+    }))
+}
+
+fn flush(
+    store: &mut Store,
+    batch: &mut Vec<Prepared>,
+    paths: &mut Vec<(&Path, bool)>,
+    summary: &mut Summary,
+    progress: &mut dyn FnMut(Progress),
+) {
+    let result = store.replace(batch);
+    for (prepared, (path, existed)) in batch.iter().zip(paths.iter()) {
+        let outcome = match &result {
+            Ok(()) => {
+                summary.rows += prepared.document.rows.len();
+                for f in &prepared.figures {
+                    *summary.figures.entry(f.kind).or_default() += 1;
+                }
+                if *existed { Outcome::Updated } else { Outcome::New }
+            }
+            Err(e) => Outcome::Failed(format!("{}: not stored: {e}", path.display())),
+        };
+        record(summary, path, &outcome, prepared.figures.len(), progress);
+    }
+    batch.clear();
+    paths.clear();
+}
+
+fn record(summary: &mut Summary, path: &Path, outcome: &Outcome, figures: usize, progress: &mut dyn FnMut(Progress)) {
+    match outcome {
+        Outcome::New => summary.new += 1,
+        Outcome::Updated => summary.updated += 1,
+        Outcome::Unchanged => summary.unchanged += 1,
+        Outcome::Failed(msg) => summary.failed.push(msg.clone()),
+    }
+    progress(Progress::File { path, outcome, figures });
+}
