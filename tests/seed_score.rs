@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use zhibiao::eval::{self, Record};
+use zhibiao::eval::{self, PairRecord, Record};
 
 fn seed() -> String {
     format!("{}/data/seed-2022.txt", env!("CARGO_MANIFEST_DIR"))
@@ -53,4 +53,24 @@ fn every_figure_text_is_where_its_span_says() {
         assert!(row.cell(f.col).contains(&f.sentence), "sentence of {f:?} is not in its cell");
         assert!(f.sentence.contains(&f.text), "sentence of {f:?} does not contain the figure");
     }
+}
+
+#[test]
+fn seed_pairs_meet_the_bar() {
+    let gold: Vec<PairRecord> =
+        eval::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/eval/seed-2022.pairs.jsonl"))).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(["extract", &seed(), "--pairs", "--format", "jsonl"])
+        .output()
+        .expect("run zhibiao extract --pairs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pred: Vec<PairRecord> = eval::parse_jsonl(&String::from_utf8(out.stdout).unwrap()).expect("pairs JSON Lines");
+    let score = eval::score_pairs(&gold, &pred);
+    assert!(
+        score.overall.f1 >= 0.85,
+        "pair F1 below 0.85: {}\nmissed: {:#?}\nspurious: {:#?}",
+        score.overall,
+        score.false_negatives,
+        score.false_positives
+    );
 }

@@ -38,6 +38,10 @@ impl Column {
             Column::Issue => "issue",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.as_str() == s)
+    }
 }
 
 /// One data row of a self-check table.

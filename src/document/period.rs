@@ -27,6 +27,17 @@ impl Period {
         self.from_month == 1 && self.to_month == 12
     }
 
+    /// First day of the period.
+    pub fn start(&self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.from_month.into(), 1).expect("valid month")
+    }
+
+    /// Last day of the period: where a point sits on a time axis.
+    pub fn end(&self) -> chrono::NaiveDate {
+        let (y, m) = if self.to_month == 12 { (self.year + 1, 1) } else { (self.year, self.to_month as u32 + 1) };
+        chrono::NaiveDate::from_ymd_opt(y, m, 1).expect("valid month").pred_opt().expect("not the first day ever")
+    }
+
     /// A short sortable key: `2022`, `2022H1`, `2022Q3`, `2022M01-11`.
     pub fn key(&self) -> String {
         match (self.from_month, self.to_month) {
@@ -47,6 +58,31 @@ impl Period {
             (f, t) if t == f + 2 && f % 3 == 1 => format!("{}年第{}季度", self.year, f.div_ceil(3)),
             (f, t) if f == t => format!("{}年{}月", self.year, f),
             (f, t) => format!("{}年{}-{}月", self.year, f, t),
+        }
+    }
+}
+
+/// Parses a period key as [`Period::key`] writes it: `2022`, `2022H1`,
+/// `2022Q3`, `2022M01-11`.
+pub fn parse_key(key: &str) -> Option<Period> {
+    let key = key.trim();
+    let year: i32 = key.get(..4)?.parse().ok()?;
+    if !(1949..=2100).contains(&year) {
+        return None;
+    }
+    let months = |from: u8, to: u8| Some(Period { year, from_month: from, to_month: to });
+    match &key[4..] {
+        "" => months(1, 12),
+        "H1" => months(1, 6),
+        "H2" => months(7, 12),
+        q if q.len() == 2 && q.starts_with('Q') => {
+            let n: u8 = q[1..].parse().ok().filter(|n| (1..=4).contains(n))?;
+            months(n * 3 - 2, n * 3)
+        }
+        m => {
+            let (from, to) = m.strip_prefix('M')?.split_once('-')?;
+            let (from, to): (u8, u8) = (from.parse().ok()?, to.parse().ok()?);
+            (1 <= from && from <= to && to <= 12).then_some(Period { year, from_month: from, to_month: to })
         }
     }
 }
@@ -143,6 +179,24 @@ mod tests {
         assert_eq!(find("2024年一季度").unwrap().key(), "2024Q1");
         assert_eq!(find("2022年1-11月完成情况").unwrap().key(), "2022M01-11");
         assert_eq!(find("2022年1至9月").unwrap().label(), "2022年1-9月");
+    }
+
+    #[test]
+    fn first_and_last_days() {
+        let p = parse_key("2022M01-11").unwrap();
+        assert_eq!((p.start().to_string(), p.end().to_string()), ("2022-01-01".into(), "2022-11-30".into()));
+        assert_eq!(Period::year(2024).end().to_string(), "2024-12-31");
+        assert_eq!(parse_key("2024M02-02").unwrap().end().to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        for key in ["2022", "2023H1", "2023H2", "2024Q3", "2022M01-11", "2022M10-10"] {
+            assert_eq!(parse_key(key).unwrap().key(), key);
+        }
+        assert_eq!(parse_key("去年"), None);
+        assert_eq!(parse_key("2022Q5"), None);
+        assert_eq!(parse_key("2022M11-01"), None);
     }
 
     #[test]

@@ -77,11 +77,7 @@ pub fn records(text: &str) -> Option<Vec<Record>> {
             out.push(Record::Header { roles, line });
         } else if let Some((field, value)) = form_field(&record) {
             out.push(Record::Note { field, value, line });
-        } else if non_empty == 1 && record.len() == 1 {
-            out.push(Record::Title { text: record[0].trim().to_owned(), line });
-        } else if non_empty == 1
-            && record.iter().next().is_some_and(|c| !c.trim().is_empty())
-            && looks_like_title(&record[0])
+        } else if non_empty == 1 && (record.len() == 1 || !record[0].trim().is_empty() && looks_like_title(&record[0]))
         {
             out.push(Record::Title { text: record[0].trim().to_owned(), line });
         } else {

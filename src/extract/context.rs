@@ -60,14 +60,7 @@ pub fn sentence(chars: &[char], i: usize) -> Span {
 
 /// Does `word` occur at `chars[i..]`?
 pub fn at(chars: &[char], i: usize, word: &str) -> bool {
-    let mut j = i;
-    for w in word.chars() {
-        if chars.get(j) != Some(&w) {
-            return false;
-        }
-        j += 1;
-    }
-    true
+    word.chars().enumerate().all(|(k, w)| chars.get(i + k) == Some(&w))
 }
 
 /// Does the text ending at `end` (exclusive) end with `word`?

@@ -196,13 +196,10 @@ fn change_before(chars: &[char], clause: usize, start: usize, class: Class) -> O
     None
 }
 
-/// Share words: proportions (占, 比例) and rates that are parts of a whole
-/// (达标率, 利用率, 失业率: anything ending in 率 but the rates below).
-static SHARE: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(&["占比", "比例", "比重", "份额", "占", "率"]));
-
-/// Rates that are not parts of a whole: growth (增长率, handled as change),
-/// prices and intensities.
-const NOT_SHARE_RATES: &[char] = &['长', '速', '利', '税', '汇', '费', '频', '效', '功', '幅'];
+/// Share words, as FORMAT.md names them: proportions (占, 比例, 比重).
+/// Named rates (达标率, 失业率) stay actual: annotators split on them, and
+/// FORMAT.md lists only the proportion words.
+static SHARE: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(&["占比", "比例", "比重", "份额", "占"]));
 
 /// Position of the nearest share word before the figure, if any. A
 /// percentage read as `X的N%` (完成年度目标的56.9%, 覆盖常住人口的97.3%) is a
@@ -219,8 +216,6 @@ fn share_before(chars: &[char], clause: usize, start: usize, class: Class) -> Op
         let rejected = match chars[p] {
             // 占地 (land area) and 占用 are not proportions.
             '占' if n == 1 => matches!(chars.get(p + 1), Some('地' | '用' | '据')),
-            // 功率 is power, but 成功率 a success rate.
-            '率' => p == 0 || NOT_SHARE_RATES.contains(&chars[p - 1]) && !(p >= 2 && chars[p - 2] == '成'),
             _ => false,
         };
         if !rejected {

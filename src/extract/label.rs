@@ -16,7 +16,7 @@ use super::words::{self, WordSet};
 /// Words that end a noun phrase read forward, or start one read backward
 /// (everything up to and including the last of them is dropped).
 const BOUNDARIES: &[&str] = &[
-    // Verbs frequent in progress reports.
+    // Verbs frequent in progress reports, then function words.
     "保障",
     "进行",
     "开展",
@@ -111,7 +111,6 @@ const BOUNDARIES: &[&str] = &[
     "是",
     "占",
     "超",
-    // Function words.
     "其中",
     "以及",
     "与",
@@ -139,21 +138,83 @@ const BOUNDARIES: &[&str] = &[
     "全年",
     "年内",
     "了",
+    "提高",
+    "下降",
+    "降低",
+    "减少",
+    "增加",
+    "压缩",
+    "缩短",
+    "扩大",
+    "控制",
+    "保持",
+    "稳定",
+    "净增",
+    "惠及",
+    "可达",
+    "分别",
+    "可",
+    "至",
 ];
 
 /// Words in which a one-char boundary above is part of a noun or another
 /// verb (对接活动, 共性技术, 经济, 达标) and must not cut the phrase.
 const COMPOUNDS: &[&str] = &[
-    "对接", "对外", "对口", "共性", "共享", "共建", "共同", "达标", "有限", "有效", "有机", "是否", "占地", "超级",
-    "超高", "超大", "超强", "超算", "在线", "在京", "在建", "在校", "在职", "于是", "将来", "由于", "已有", "为主",
-    "及时", "和平", "等级", "并购", "了解", "均衡", "都市", "还款", "和谐", "向上",
+    "对接",
+    "对外",
+    "对口",
+    "共性",
+    "共享",
+    "共建",
+    "共同",
+    "达标",
+    "有限",
+    "有效",
+    "有机",
+    "是否",
+    "占地",
+    "超级",
+    "超高",
+    "超大",
+    "超强",
+    "超算",
+    "在线",
+    "在京",
+    "在建",
+    "在校",
+    "在职",
+    "于是",
+    "将来",
+    "由于",
+    "已有",
+    "为主",
+    "及时",
+    "和平",
+    "等级",
+    "并购",
+    "了解",
+    "均衡",
+    "都市",
+    "还款",
+    "和谐",
+    "向上",
+    "至少",
+    "至今",
+    "至关",
+    "可持续",
+    "可再生",
+    "可行",
+    "可视",
+    "平均",
+    "均值",
+    "人均",
 ];
 
 /// Nouns too general to stand alone (比例 of what?): the phrase before the
 /// boundary is kept with them, as in `工程技术人才支持比例`.
 const GENERIC: &[&str] = &[
     "比例", "比重", "金额", "数量", "规模", "总额", "人数", "家数", "个数", "总数", "产能", "增速", "占比", "资金",
-    "收入",
+    "收入", "强度", "总量", "水平", "能力", "周期", "面积", "密度",
 ];
 
 const MAX_CHARS: usize = 20;
@@ -179,10 +240,16 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_thin
 static BOUNDARY_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(BOUNDARIES));
 static COMPOUND_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(COMPOUNDS));
 
+/// Is a label one of the general nouns that name nothing alone (比例,
+/// 增速, 总数 …) or a bare change word (增长)?
+pub fn is_generic(label: &str) -> bool {
+    GENERIC.contains(&label) || matches!(label, "增长" | "下降" | "提高" | "增加" | "减少")
+}
+
 /// The boundary word starting at `i`, if any (the longest).
 fn boundary_at(chars: &[char], i: usize) -> Option<usize> {
     let (n, ()) = BOUNDARY_SET.at(chars, i)?;
-    if n == 1 && COMPOUND_SET.at(chars, i).is_some() {
+    if n == 1 && (COMPOUND_SET.at(chars, i).is_some() || COMPOUND_SET.ending_at(chars, i + 1).is_some()) {
         return None;
     }
     Some(n)
@@ -200,6 +267,10 @@ fn forward(chars: &[char], end: usize) -> Option<String> {
         if !(super::is_cjk(c) || c.is_ascii_alphanumeric() || joins_digits) {
             break;
         }
+        // Another figure starts here (由75天缩短至52天).
+        if j > end && super::number::may_start(c) && starts_figure(chars, j) {
+            break;
+        }
         if boundary_at(chars, j).is_some() {
             break;
         }
@@ -208,6 +279,11 @@ fn forward(chars: &[char], end: usize) -> Option<String> {
     let phrase: String = chars[end..j].iter().collect();
     let phrase = phrase.trim_start_matches(['的', '之']);
     (phrase.chars().count() >= 2).then(|| phrase.to_owned())
+}
+
+fn starts_figure(chars: &[char], i: usize) -> bool {
+    super::number::read(chars, i, &|k| super::unit::starts_here(chars, k))
+        .is_some_and(|n| super::unit::at(chars, n.end).is_some())
 }
 
 /// The topic before the figure: the clause up to it, after the last verb
@@ -227,6 +303,12 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<String> {
     let mut cuts = vec![clause];
     let mut i = clause;
     while i < end {
+        // A parenthesised aside (达到或优于Ⅲ类) is passed over whole.
+        if matches!(chars[i], '（' | '(') {
+            let close = chars[i..end].iter().position(|c| matches!(c, '）' | ')'));
+            i = close.map_or(end, |p| i + p + 1);
+            continue;
+        }
         if chars[i].is_ascii_digit() {
             let mut j = i;
             while j < end && chars[j].is_ascii_digit() {
@@ -307,6 +389,10 @@ mod tests {
         assert_eq!(label_of("开展供需对接活动62场。", "62场", true), "供需对接活动");
         assert_eq!(label_of("累计引进技术经纪人（经理人）45余人。", "45余人", true), "技术经纪人");
         assert_eq!(label_of("2022年入选工程技术人才32人", "32人", true), "工程技术人才");
+        assert_eq!(label_of("国考断面水质优良（达到或优于Ⅲ类）比例达到75%", "75%", false), "国考断面水质优良比例");
+        assert_eq!(label_of("全社会研发经费投入强度提高0.1个百分点", "0.1个百分点", false), "全社会研发经费投入强度");
+        assert_eq!(label_of("项目评审周期压缩至60天以内", "60天以内", true), "项目评审周期");
+        assert_eq!(label_of("项目平均评审周期由75天缩短至52天", "75天", true), "项目平均评审周期");
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 mod context;
 mod kind;
-mod label;
+pub(crate) mod label;
 pub mod number;
 mod unit;
 mod words;
@@ -45,6 +45,20 @@ pub enum Qualifier {
 }
 
 impl Qualifier {
+    pub const ALL: [Qualifier; 7] = [
+        Qualifier::Exact,
+        Qualifier::Approx,
+        Qualifier::MoreThan,
+        Qualifier::AtLeast,
+        Qualifier::Nearly,
+        Qualifier::LessThan,
+        Qualifier::AtMost,
+    ];
+
+    pub fn parse(s: &str) -> Option<Qualifier> {
+        Qualifier::ALL.into_iter().find(|q| q.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Qualifier::Exact => "exact",
@@ -78,6 +92,10 @@ pub enum Kind {
 impl Kind {
     pub const ALL: [Kind; 6] = [Kind::Target, Kind::Forecast, Kind::Growth, Kind::Share, Kind::Actual, Kind::Other];
 
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Target => "target",
@@ -108,6 +126,9 @@ pub struct Figure {
     pub span: (usize, usize),
     /// The sentence the figure was read from.
     pub sentence: String,
+    /// Char offset of `sentence` in the cell, so that `span.0 -
+    /// sentence_start` is the figure's place in its sentence.
+    pub sentence_start: usize,
 }
 
 /// Integral values print as integers (`312`, not `312.0`).
@@ -272,25 +293,7 @@ fn candidate(
     if signed || (decrease && value > 0.0) {
         value = -value;
     }
-    // A rate right after a count describes that count: 5271项，同比增长15.6%.
-    let described = earlier.iter().rev().find(|f| f.span.1 <= start && f.span.0 >= sentence_start);
-    let label = match (kind, described) {
-        (Kind::Growth, Some(f)) => format!("{}增长", f.label),
-        (Kind::Share, Some(f)) => format!("{}占比", f.label),
-        // 其中6个已投入运营: a part of what an earlier figure counted.
-        (_, Some(_)) if context::ends_with(chars, start, "其中") => earlier
-            .iter()
-            .rev()
-            .find(|f| f.span.0 >= sentence_start && f.unit == unit.name)
-            .map_or_else(String::new, |f| f.label.clone()),
-        // 300余团体, 六大板块: the counted noun is the unit.
-        _ if unit.class == Class::Noun => unit.name.clone(),
-        _ => {
-            let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
-            let floor = described.map_or(0, |f| f.span.1);
-            label::label(chars, floor, start, end, counts_things)
-        }
-    };
+    let label = label_of(chars, start, end, sentence_start, kind, &unit, earlier);
 
     Some(Figure {
         row,
@@ -303,7 +306,74 @@ fn candidate(
         label,
         span: (start, end),
         sentence: chars[sentence_start..sentence_end].iter().collect(),
+        sentence_start,
     })
+}
+
+/// Names what a figure counts. The label module reads the words around it;
+/// here the figures before it in the sentence help where words do not.
+fn label_of(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    sentence_start: usize,
+    kind: Kind,
+    unit: &Unit,
+    earlier: &[Figure],
+) -> String {
+    let in_sentence = || earlier.iter().rev().filter(move |f| f.span.1 <= start && f.span.0 >= sentence_start);
+    // 其中6个已投入运营: a part of what an earlier figure counted.
+    if context::ends_with(chars, start, "其中")
+        && let Some(f) = in_sentence().find(|f| f.unit == unit.name)
+    {
+        return f.label.clone();
+    }
+    // 氮氧化物、挥发性有机物减排量分别达到1500吨、800吨: the n-th name.
+    if let Some(l) = listed_label(chars, start, earlier) {
+        return l;
+    }
+    // 300余团体, 六大板块: the counted noun is the unit.
+    if unit.class == Class::Noun {
+        return unit.name.clone();
+    }
+    let previous = in_sentence().next();
+    let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
+    let own = label::label(chars, previous.map_or(0, |f| f.span.1), start, end, counts_things);
+    if !own.is_empty() && !label::is_generic(&own) {
+        return own;
+    }
+    // A rate right after a count describes that count: 5271项，同比增长15.6%.
+    let level = in_sentence().find(|f| !matches!(f.unit.as_str(), "%" | "百分点" | "倍" | "成"));
+    match (kind, level) {
+        (Kind::Growth, Some(f)) => return format!("{}增长", f.label),
+        (Kind::Share, Some(f)) => return format!("{}占比", f.label),
+        _ => {}
+    }
+    // A clause that only continues the previous one (…强度提高0.1个百分点，
+    // 达到2.95%左右) keeps its topic.
+    if own.is_empty()
+        && let Some(f) = previous
+    {
+        return f.label.clone();
+    }
+    own
+}
+
+/// `A、B分别达到x、y`: the names before 分别 go, in order, with the figures
+/// after it in the same phrase. None unless the counts can line up.
+fn listed_label(chars: &[char], start: usize, earlier: &[Figure]) -> Option<String> {
+    let phrase = context::phrase_start(chars, start);
+    let respectively = (phrase..start.saturating_sub(1)).rev().find(|&i| context::at(chars, i, "分别"))?;
+    let names: Vec<String> = chars[phrase..respectively]
+        .split(|c| matches!(c, '、' | '和' | '及' | '与'))
+        .map(|item| item.iter().filter(|c| is_cjk(**c) || c.is_ascii_alphanumeric()).collect::<String>())
+        .collect();
+    if names.len() < 2 || names.iter().any(|n| n.chars().count() < 2) {
+        return None;
+    }
+    // Figures between 分别 and this one, in this phrase, come first.
+    let index = earlier.iter().filter(|f| f.span.0 > respectively && f.span.1 <= start).count();
+    names.get(index).cloned()
 }
 
 /// Chinese numerals are words as often as quantities. Digit strings
@@ -375,7 +445,8 @@ fn unit_fits(chars: &[char], n: &Numeral, unit: &Unit, unit_start: usize, before
         _ if n.plain_integer && (1949.0..=2100.0).contains(&n.value) && n.end - n.start == 4 => {
             !matches!(unit.class, Class::Noun) && unit.name != "届"
         }
-        _ => !(unit.class == Class::Noun && (!n.plain_integer && !n.chinese && n.value.fract() != 0.0)),
+        // A counted noun after a decimal is a version (3.0平台), not a count.
+        _ => unit.class != Class::Noun || n.plain_integer || n.chinese || n.value.fract() == 0.0,
     }
 }
 
@@ -384,12 +455,11 @@ fn counted_later_in_clause(chars: &[char], end: usize) -> bool {
     let clause_end = context::clause_end(chars, end);
     let mut j = end;
     while j < clause_end {
-        if number::arabic_digit(chars[j]).is_some() || number::may_start(chars[j]) {
-            if let Some(n) = number::read(chars, j, &|k| unit::starts_here(chars, k))
-                && unit::at(chars, n.end).is_some_and(|u| u.class == Class::Classifier)
-            {
-                return true;
-            }
+        if number::may_start(chars[j])
+            && let Some(n) = number::read(chars, j, &|k| unit::starts_here(chars, k))
+            && unit::at(chars, n.end).is_some_and(|u| u.class == Class::Classifier)
+        {
+            return true;
         }
         j += 1;
     }

@@ -189,7 +189,7 @@ fn thousands_group_follows(chars: &[char], i: usize, digits_before: usize, group
     let group = chars.get(i + 1..i + 4);
     let after = chars.get(i + 4).copied();
     group.is_some_and(|g| g.iter().all(|&c| arabic_digit(c).is_some()))
-        && !after.is_some_and(|c| arabic_digit(c).is_some())
+        && after.is_none_or(|c| arabic_digit(c).is_none())
 }
 
 /// Multipliers and inner `余`/`多` after a numeral: `3万`, `1.5亿`,
@@ -198,8 +198,7 @@ fn thousands_group_follows(chars: &[char], i: usize, digits_before: usize, group
 fn apply_tail(chars: &[char], n: &mut Numeral, stop_units: &dyn Fn(usize) -> bool) -> i32 {
     let mut i = n.end;
     let mut exponent = 0;
-    loop {
-        let Some(&c) = chars.get(i) else { break };
+    while let Some(&c) = chars.get(i) {
         if matches!(c, '余' | '多') && !n.more_than && !(c == '多' && more_is_adjective(chars, i + 1)) {
             n.more_than = true;
             i += 1;

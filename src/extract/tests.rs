@@ -303,11 +303,11 @@ fn plans_with_dates_are_targets() {
 }
 
 #[test]
-fn rates_that_are_parts_of_a_whole_are_shares() {
-    assert_eq!(one("水质达标率100%").kind, Kind::Share);
+fn proportions_are_shares_and_named_rates_actual() {
+    assert_eq!(one("优良天数比例达到80%").kind, Kind::Share);
     assert_eq!(one("完成年度目标的56.9%").kind, Kind::Share);
-    assert_eq!(one("贷款利率4.35%").kind, Kind::Actual);
-    assert_eq!(one("调解成功率达到近七成").kind, Kind::Share);
+    assert_eq!(one("覆盖常住人口的97.3%").kind, Kind::Share);
+    assert_eq!(one("水质达标率100%").kind, Kind::Actual);
     assert_eq!(one("营业收入增长率12%").kind, Kind::Growth);
 }
 
@@ -344,4 +344,17 @@ fn more_units() {
     none("庆祝建党100周年");
     assert_eq!(one("签发量突破420万张").qualifier, Qualifier::MoreThan);
     assert_eq!(found("不足千人"), [fig("不足千人", 1000.0, "人")]);
+}
+
+#[test]
+fn respectively_maps_names_to_figures() {
+    let figs = status("氮氧化物、挥发性有机物重点工程减排量分别达到1500吨、800吨。");
+    assert_eq!(figs[0].label, "氮氧化物");
+    assert_eq!(figs[1].label, "挥发性有机物重点工程减排量");
+}
+
+#[test]
+fn a_continuing_clause_keeps_its_topic() {
+    let figs = status("全社会研发经费投入强度提高0.1个百分点，达到2.95%左右。");
+    assert_eq!(figs[1].label, "全社会研发经费投入强度");
 }

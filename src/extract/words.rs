@@ -5,13 +5,16 @@
 
 use std::collections::HashMap;
 
+/// Words (as chars) with their payloads, by one of their chars.
+type Index<T> = HashMap<char, Vec<(Box<[char]>, T)>>;
+
 /// A set of words, each with a payload, indexed by first and last char.
 /// A bitmap over the Basic Multilingual Plane answers "does any word start
 /// (end) with this char?" before the map is consulted: most positions of a
 /// text start no listed word.
 pub struct WordSet<T: Copy + 'static> {
-    by_first: HashMap<char, Vec<(Box<[char]>, T)>>,
-    by_last: HashMap<char, Vec<(Box<[char]>, T)>>,
+    by_first: Index<T>,
+    by_last: Index<T>,
     first_bits: Bitmap,
     last_bits: Bitmap,
 }
@@ -36,8 +39,8 @@ impl Bitmap {
 
 impl<T: Copy + 'static> WordSet<T> {
     pub fn new(words: &[(&str, T)]) -> Self {
-        let mut by_first: HashMap<char, Vec<(Box<[char]>, T)>> = HashMap::new();
-        let mut by_last: HashMap<char, Vec<(Box<[char]>, T)>> = HashMap::new();
+        let mut by_first: Index<T> = HashMap::new();
+        let mut by_last: Index<T> = HashMap::new();
         let (mut first_bits, mut last_bits) = (Bitmap::new(), Bitmap::new());
         for &(w, t) in words {
             let chars: Box<[char]> = w.chars().collect();
