@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::document::{self, Problem, ReadError};
 use crate::extract::{self, Kind};
+use crate::metrics::{self, Input, catalogue::Catalogue};
 use crate::store::{Prepared, Store, StoreError};
 
 /// File extensions picked up when walking a directory. A file named on the
@@ -216,4 +217,51 @@ fn record(summary: &mut Summary, path: &Path, outcome: &Outcome, figures: usize,
         Outcome::Failed(msg) => summary.failed.push(msg.clone()),
     }
     progress(Progress::File { path, outcome, figures });
+}
+
+/// What a metrics refresh produced.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsSummary {
+    pub metrics: usize,
+    pub observations: usize,
+    pub targets: usize,
+    /// Targets by status (met, missed, forecast, no_data).
+    pub status: BTreeMap<&'static str, usize>,
+}
+
+/// Derives metrics, observations and targets from everything stored and
+/// replaces the derived tables, when documents changed (`documents_changed`)
+/// or the catalogue is not the one they were derived with. Returns `None`
+/// when nothing needed doing.
+pub fn refresh_metrics(
+    store: &mut Store,
+    catalogue: &Catalogue,
+    catalogue_fingerprint: &str,
+    documents_changed: bool,
+) -> Result<Option<MetricsSummary>, StoreError> {
+    let stamp = format!("{}:{catalogue_fingerprint}", crate::store::SCHEMA_VERSION);
+    if !documents_changed && store.meta("derived_from")?.as_deref() == Some(stamp.as_str()) {
+        return Ok(None);
+    }
+    let docs = store.documents()?;
+    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
+    let derived = metrics::derive(&inputs, catalogue);
+    store.replace_derived(&derived)?;
+    store.set_meta("derived_from", &stamp)?;
+    let mut status = BTreeMap::new();
+    for t in &derived.targets {
+        *status.entry(t.judgement.status.as_str()).or_default() += 1;
+    }
+    Ok(Some(MetricsSummary {
+        metrics: derived.metrics.len(),
+        observations: derived.observations.len(),
+        targets: derived.targets.len(),
+        status,
+    }))
+}
+
+/// A fingerprint of catalogue text (SHA-256, hex), recorded with the
+/// derived tables so that editing the catalogue triggers a refresh.
+pub fn fingerprint(text: &str) -> String {
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }

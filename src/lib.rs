@@ -16,4 +16,5 @@ pub mod document;
 pub mod eval;
 pub mod extract;
 pub mod ingest;
+pub mod metrics;
 pub mod store;

@@ -12,27 +12,38 @@ use std::path::Path;
 
 use duckdb::{Connection, params};
 
-use crate::document::Document;
-use crate::extract::Figure;
+use crate::document::{Column, Document, Row, period};
+use crate::extract::{Figure, Kind, Qualifier};
+use crate::metrics::Derived;
 
 /// The schema, applied idempotently at every open.
 pub const SCHEMA: &str = include_str!("schema.sql");
 
-/// Bumped whenever a table changes shape; an older file is refused with a
-/// clear message rather than misread.
-pub const SCHEMA_VERSION: &str = "1";
+/// Bumped whenever a table changes shape. The database is derived from the
+/// documents, so an older file is rebuilt (its tables dropped; the next
+/// ingest reads every document again); a newer one is refused.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Everything the schema creates, dropped when an older schema is rebuilt.
+const VIEWS: &[&str] = &["attainment", "metric_series"];
+const TABLES: &[&str] = &["documents", "rows", "figures", "metrics", "observations", "targets"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: cannot open database: {source}")]
     Open { path: String, source: duckdb::Error },
     #[error(
-        "{path}: database schema version {found} is not the version {SCHEMA_VERSION} this zhibiao writes; \
-         move the file aside (the documents can be ingested again)"
+        "{path}: database schema version {found} is newer than version {SCHEMA_VERSION} of this zhibiao; \
+         use a newer zhibiao or move the file aside"
     )]
     Version { path: String, found: String },
     #[error("database error: {0}")]
     Db(#[from] duckdb::Error),
+}
+
+/// The `&'static` name of an encoding read back from the database.
+fn known_encoding(name: &str) -> &'static str {
+    ["UTF-8", "gb18030", "UTF-16LE", "UTF-16BE"].into_iter().find(|e| *e == name).unwrap_or("UTF-8")
 }
 
 /// A document read and mined, ready to be stored.
@@ -48,6 +59,32 @@ pub struct Prepared {
 /// The writer's handle on the database file.
 pub struct Store {
     conn: Connection,
+    /// Set when the file had an older schema and was rebuilt empty.
+    pub upgraded_from: Option<u32>,
+}
+
+/// One line of the `attainment` view.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AttainmentRow {
+    pub metric_id: String,
+    pub metric: String,
+    pub unit: String,
+    pub display_unit: String,
+    pub scale: f64,
+    pub period: String,
+    pub period_label: String,
+    pub comparator: String,
+    pub target: f64,
+    pub actual: Option<f64>,
+    pub ratio: Option<f64>,
+    pub status: String,
+    pub shortfall: Option<f64>,
+    pub doc_id: String,
+    pub row: i32,
+    pub target_text: Option<String>,
+    pub actual_text: Option<String>,
+    pub sentence: Option<String>,
+    pub source: String,
 }
 
 /// Totals over the whole database.
@@ -72,17 +109,44 @@ impl Store {
     }
 
     fn init(conn: Connection, path: &str) -> Result<Store, StoreError> {
-        conn.execute_batch(SCHEMA)?;
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL)")?;
         let found: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).ok();
+        let found: Option<u32> = found.map(|v| v.parse().unwrap_or(0));
+        let mut upgraded_from = None;
         match found {
-            None => {
-                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])?;
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(StoreError::Version { path: path.to_owned(), found: v.to_string() });
             }
-            Some(v) if v == SCHEMA_VERSION => {}
-            Some(found) => return Err(StoreError::Version { path: path.to_owned(), found }),
+            Some(v) if v < SCHEMA_VERSION => {
+                let tx = conn.unchecked_transaction()?;
+                for view in VIEWS {
+                    tx.execute_batch(&format!("DROP VIEW IF EXISTS {view}"))?;
+                }
+                for table in TABLES {
+                    tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
+                }
+                tx.execute_batch("DELETE FROM meta")?;
+                tx.commit()?;
+                upgraded_from = Some(v);
+            }
+            _ => {}
         }
-        Ok(Store { conn })
+        conn.execute_batch(SCHEMA)?;
+        if found != Some(SCHEMA_VERSION) {
+            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION.to_string()])?;
+        }
+        Ok(Store { conn, upgraded_from })
+    }
+
+    /// A fact recorded in `meta`.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT value FROM meta WHERE key = ?")?;
+        let mut rows = stmt.query([key])?;
+        Ok(match rows.next()? {
+            Some(r) => Some(r.get(0)?),
+            None => None,
+        })
     }
 
     pub fn connection(&self) -> &Connection {
@@ -165,7 +229,8 @@ impl Store {
                         f.label,
                         f.span.0 as i64,
                         f.span.1 as i64,
-                        f.sentence
+                        f.sentence,
+                        f.sentence_start as i64
                     ])?;
                 }
             }
@@ -173,6 +238,180 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Records a fact in `meta`.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM meta WHERE key = ?", [key])?;
+        tx.execute("INSERT INTO meta VALUES (?, ?)", [key, value])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every stored document with its rows and figures, as `extract` made
+    /// them: the input for deriving metrics again.
+    pub fn documents(&self) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
+        let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, title, org, period, encoding FROM documents ORDER BY period NULLS FIRST, id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let period: Option<String> = r.get(3)?;
+            let encoding: String = r.get(4)?;
+            index.insert(id.clone(), docs.len());
+            docs.push((
+                Document {
+                    id,
+                    title: r.get(1)?,
+                    org: r.get(2)?,
+                    period: period.as_deref().and_then(period::parse_key),
+                    encoding: known_encoding(&encoding),
+                    rows: Vec::new(),
+                },
+                Vec::new(),
+            ));
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc_id, row, line, dimension, task, status, issue FROM rows ORDER BY doc_id, row")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = index.get(&r.get::<_, String>(0)?) else { continue };
+            docs[i].0.rows.push(Row {
+                index: r.get(1)?,
+                line: r.get::<_, i64>(2)? as usize,
+                dimension: r.get(3)?,
+                task: r.get(4)?,
+                status: r.get(5)?,
+                issue: r.get(6)?,
+            });
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT doc_id, row, col, text, value, unit, qualifier, kind, label, span_start, span_end, sentence, \
+             sentence_start FROM figures ORDER BY doc_id, seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = index.get(&r.get::<_, String>(0)?) else { continue };
+            let col: String = r.get(2)?;
+            let qualifier: String = r.get(6)?;
+            let kind: String = r.get(7)?;
+            docs[i].1.push(Figure {
+                row: r.get(1)?,
+                col: Column::parse(&col).unwrap_or(Column::Status),
+                text: r.get(3)?,
+                value: r.get(4)?,
+                unit: r.get(5)?,
+                qualifier: Qualifier::parse(&qualifier).unwrap_or(Qualifier::Exact),
+                kind: Kind::parse(&kind).unwrap_or(Kind::Other),
+                label: r.get(8)?,
+                span: (r.get::<_, i64>(9)? as usize, r.get::<_, i64>(10)? as usize),
+                sentence: r.get(11)?,
+                sentence_start: r.get::<_, i64>(12)? as usize,
+            });
+        }
+        Ok(docs)
+    }
+
+    /// Replaces the derived tables (metrics, observations, targets) whole,
+    /// in one transaction.
+    pub fn replace_derived(&mut self, d: &Derived) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch("DELETE FROM metrics; DELETE FROM observations; DELETE FROM targets;")?;
+        {
+            let mut app = tx.appender("metrics")?;
+            for m in &d.metrics {
+                app.append_row(params![
+                    m.id,
+                    m.name,
+                    m.unit,
+                    m.display_unit,
+                    m.scale,
+                    m.direction.map(|x| x.as_str()),
+                    m.source
+                ])?;
+            }
+            app.flush()?;
+            let mut app = tx.appender("observations")?;
+            for o in &d.observations {
+                app.append_row(params![
+                    o.metric_id,
+                    o.doc_id,
+                    o.row,
+                    o.figure_seq,
+                    o.rate_seq,
+                    o.period.key(),
+                    o.period.label(),
+                    o.period.start(),
+                    o.period.end(),
+                    o.value,
+                    o.basis.as_str()
+                ])?;
+            }
+            app.flush()?;
+            let mut app = tx.appender("targets")?;
+            for t in &d.targets {
+                app.append_row(params![
+                    t.metric_id,
+                    t.doc_id,
+                    t.row,
+                    t.period.key(),
+                    t.period.label(),
+                    t.period.end(),
+                    t.value,
+                    t.comparator.as_str(),
+                    t.direction.as_str(),
+                    t.tolerance,
+                    t.target_seq,
+                    t.actual_seq,
+                    t.actual_value,
+                    t.actual_period.map(|p| p.key()),
+                    t.judgement.status.as_str(),
+                    t.judgement.ratio,
+                    t.judgement.shortfall,
+                    t.source
+                ])?;
+            }
+            app.flush()?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The attainment view, worst first.
+    pub fn attainment(&self) -> Result<Vec<AttainmentRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT metric_id, metric, unit, display_unit, scale, period, period_label, comparator, target, actual, \
+             ratio, status, shortfall, doc_id, row, target_text, actual_text, sentence, source FROM attainment",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AttainmentRow {
+                metric_id: r.get(0)?,
+                metric: r.get(1)?,
+                unit: r.get(2)?,
+                display_unit: r.get(3)?,
+                scale: r.get(4)?,
+                period: r.get(5)?,
+                period_label: r.get(6)?,
+                comparator: r.get(7)?,
+                target: r.get(8)?,
+                actual: r.get(9)?,
+                ratio: r.get(10)?,
+                status: r.get(11)?,
+                shortfall: r.get(12)?,
+                doc_id: r.get(13)?,
+                row: r.get(14)?,
+                target_text: r.get(15)?,
+                actual_text: r.get(16)?,
+                sentence: r.get(17)?,
+                source: r.get(18)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Counts over the whole database.

@@ -81,7 +81,8 @@ CREATE TABLE IF NOT EXISTS figures (
     label      VARCHAR NOT NULL,
     span_start INTEGER NOT NULL,
     span_end   INTEGER NOT NULL,
-    sentence   VARCHAR NOT NULL
+    sentence   VARCHAR NOT NULL,
+    sentence_start INTEGER NOT NULL
 );
 COMMENT ON TABLE figures IS 'Every quantitative figure extracted from the reports (see FORMAT.md); key: (doc_id, seq).';
 COMMENT ON COLUMN figures.doc_id IS 'Document the figure was read from (documents.id).';
@@ -97,3 +98,148 @@ COMMENT ON COLUMN figures.label IS 'Short noun phrase naming what is counted, e.
 COMMENT ON COLUMN figures.span_start IS 'Character offset (0-based, inclusive) of text in the cell''s plain text.';
 COMMENT ON COLUMN figures.span_end IS 'Character offset (exclusive) of the end of text in the cell''s plain text.';
 COMMENT ON COLUMN figures.sentence IS 'The sentence the figure was read from.';
+COMMENT ON COLUMN figures.sentence_start IS 'Character offset of the sentence in the cell; span_start - sentence_start is the figure''s place in it.';
+
+-- Derived from the tables above and data/metrics.toml by zhibiao ingest,
+-- rebuilt whole (in one transaction) whenever a document or the catalogue
+-- changes.
+
+CREATE TABLE IF NOT EXISTS metrics (
+    id           VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,
+    unit         VARCHAR NOT NULL,
+    display_unit VARCHAR NOT NULL,
+    scale        DOUBLE NOT NULL,
+    direction    VARCHAR,
+    source       VARCHAR NOT NULL
+);
+COMMENT ON TABLE metrics IS 'What is counted and in which unit; a metric spans documents and years; key: id.';
+COMMENT ON COLUMN metrics.id IS 'Stable id: the catalogue''s, or m- and 8 hex digits of the hash of normalised label and unit (key).';
+COMMENT ON COLUMN metrics.name IS 'Display name: the catalogue''s, or the normalised label (modifiers such as 新建/累计/全年 and years stripped).';
+COMMENT ON COLUMN metrics.unit IS 'Unit of the values, as figures.unit (元 for money).';
+COMMENT ON COLUMN metrics.display_unit IS 'Unit to show values in, e.g. 亿元 for money.';
+COMMENT ON COLUMN metrics.scale IS 'Base units in one display unit (1e8 for 亿元 over 元): display value = value / scale.';
+COMMENT ON COLUMN metrics.direction IS 'higher or lower is better, from the catalogue; NULL when only targets imply it.';
+COMMENT ON COLUMN metrics.source IS 'catalogue (curated in data/metrics.toml) or text (found in reports).';
+
+CREATE TABLE IF NOT EXISTS observations (
+    metric_id    VARCHAR NOT NULL,
+    doc_id       VARCHAR NOT NULL,
+    "row"        INTEGER NOT NULL,
+    figure_seq   INTEGER NOT NULL,
+    rate_seq     INTEGER,
+    period       VARCHAR NOT NULL,
+    period_label VARCHAR NOT NULL,
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,
+    value        DOUBLE NOT NULL,
+    basis        VARCHAR NOT NULL
+);
+COMMENT ON TABLE observations IS 'Values of metrics at periods, each traced to the figure it came from.';
+COMMENT ON COLUMN observations.metric_id IS 'The metric observed (metrics.id).';
+COMMENT ON COLUMN observations.doc_id IS 'Document of the figure (documents.id).';
+COMMENT ON COLUMN observations."row" IS 'Row of the figure (rows.row).';
+COMMENT ON COLUMN observations.figure_seq IS 'The figure (figures.seq in doc_id); for a derived value, the count the rate applied to.';
+COMMENT ON COLUMN observations.rate_seq IS 'For a derived value, the growth figure (figures.seq) that implied it; else NULL.';
+COMMENT ON COLUMN observations.period IS 'Period key the value holds for: the figure''s own (2022年1-11月 → 2022M01-11) or its document''s.';
+COMMENT ON COLUMN observations.period_label IS 'The period as a reader writes it: 2022年1-11月.';
+COMMENT ON COLUMN observations.period_start IS 'First day of the period.';
+COMMENT ON COLUMN observations.period_end IS 'Last day of the period: the time axis of series.';
+COMMENT ON COLUMN observations.value IS 'The value in metrics.unit.';
+COMMENT ON COLUMN observations.basis IS 'reported (stated as achieved), forecast (预计), or derived (prior period implied by a growth rate; never a reported value).';
+
+CREATE TABLE IF NOT EXISTS targets (
+    metric_id     VARCHAR NOT NULL,
+    doc_id        VARCHAR NOT NULL,
+    "row"         INTEGER NOT NULL,
+    period        VARCHAR NOT NULL,
+    period_label  VARCHAR NOT NULL,
+    period_end    DATE NOT NULL,
+    value         DOUBLE NOT NULL,
+    comparator    VARCHAR NOT NULL,
+    direction     VARCHAR NOT NULL,
+    tolerance     DOUBLE NOT NULL,
+    target_seq    INTEGER,
+    actual_seq    INTEGER,
+    actual_value  DOUBLE,
+    actual_period VARCHAR,
+    status        VARCHAR NOT NULL,
+    ratio         DOUBLE,
+    shortfall     DOUBLE,
+    source        VARCHAR NOT NULL
+);
+COMMENT ON TABLE targets IS 'Targets, each with the actual that answers it and the judgement.';
+COMMENT ON COLUMN targets.metric_id IS 'The metric targeted (metrics.id).';
+COMMENT ON COLUMN targets.doc_id IS 'Document stating the target (or, for a catalogue target, holding its actual; empty if none).';
+COMMENT ON COLUMN targets."row" IS 'Row stating the target (0 for a catalogue target without an actual).';
+COMMENT ON COLUMN targets.period IS 'Period the target is for (period key).';
+COMMENT ON COLUMN targets.period_label IS 'The period as a reader writes it.';
+COMMENT ON COLUMN targets.period_end IS 'Last day of the period.';
+COMMENT ON COLUMN targets.value IS 'Target value in metrics.unit.';
+COMMENT ON COLUMN targets.comparator IS 'at_least (不低于/以上), about (左右/约, within tolerance), at_most (不超过/以内), exact.';
+COMMENT ON COLUMN targets.direction IS 'higher or lower is better: the catalogue''s, else lower for at_most bounds and cuts, higher otherwise.';
+COMMENT ON COLUMN targets.tolerance IS 'Relative half-width of the band of an about target (settings.approx_tolerance).';
+COMMENT ON COLUMN targets.target_seq IS 'The target figure (figures.seq); NULL when set in the catalogue.';
+COMMENT ON COLUMN targets.actual_seq IS 'The figure answering the target (figures.seq); NULL when none does.';
+COMMENT ON COLUMN targets.actual_value IS 'The answering value in the target''s unit.';
+COMMENT ON COLUMN targets.actual_period IS 'Period key of the answering value.';
+COMMENT ON COLUMN targets.status IS 'met, missed, forecast (only a forecast or plan answers it), no_data.';
+COMMENT ON COLUMN targets.ratio IS 'Attainment: actual_value / value.';
+COMMENT ON COLUMN targets.shortfall IS 'How far the actual is from meeting the target, in metrics.unit (0 when met).';
+COMMENT ON COLUMN targets.source IS 'text, or catalogue when data/metrics.toml set or corrected it.';
+
+-- Attainment for people: every target with its metric, the words of both figures
+-- and the sentence, worst first (missed by lowest ratio, then forecasts,
+-- then no data, then met).
+CREATE OR REPLACE VIEW attainment AS
+SELECT
+    t.metric_id,
+    m.name AS metric,
+    m.unit,
+    m.display_unit,
+    m.scale,
+    t.period,
+    t.period_label,
+    t.comparator,
+    t.value AS target,
+    t.actual_value AS actual,
+    t.ratio,
+    t.status,
+    t.shortfall,
+    t.doc_id,
+    t."row",
+    tf.text AS target_text,
+    af.text AS actual_text,
+    coalesce(af.sentence, tf.sentence) AS sentence,
+    t.source
+FROM targets t
+JOIN metrics m ON m.id = t.metric_id
+LEFT JOIN figures tf ON tf.doc_id = t.doc_id AND tf.seq = t.target_seq
+LEFT JOIN figures af ON af.doc_id = t.doc_id AND af.seq = t.actual_seq
+ORDER BY
+    CASE t.status WHEN 'missed' THEN 0 WHEN 'forecast' THEN 1 WHEN 'no_data' THEN 2 ELSE 3 END,
+    CASE WHEN t.direction = 'lower' THEN -t.ratio ELSE t.ratio END NULLS LAST,
+    m.name, t.period;
+COMMENT ON VIEW attainment IS 'Every target against its actual, worst first; what leaders read.';
+
+-- One point per metric and period: a reported value beats a forecast, which
+-- beats a value derived from a growth rate; among equals, the latest
+-- document wins.
+CREATE OR REPLACE VIEW metric_series AS
+SELECT metric_id, name AS metric, unit, display_unit, period, period_label, period_start, period_end,
+       value, basis, doc_id, "row", figure_seq, observations_at_period
+FROM (
+    SELECT o.*, m.name, m.unit, m.display_unit,
+           count(*) OVER (PARTITION BY o.metric_id, o.period) AS observations_at_period,
+           row_number() OVER (
+               PARTITION BY o.metric_id, o.period
+               ORDER BY CASE o.basis WHEN 'reported' THEN 0 WHEN 'forecast' THEN 1 ELSE 2 END,
+                        d.period DESC NULLS LAST, d.ingested_at DESC, o.doc_id DESC
+           ) AS pick
+    FROM observations o
+    JOIN metrics m ON m.id = o.metric_id
+    JOIN documents d ON d.id = o.doc_id
+)
+WHERE pick = 1
+ORDER BY metric_id, period_end, period;
+COMMENT ON VIEW metric_series IS 'One value per metric and period, reported over forecast over derived; the time series charts draw.';

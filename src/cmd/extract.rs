@@ -1,0 +1,226 @@
+//! `zhibiao extract`: figures (or target–actual pairs) of report files.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::{Format, number, paths_or_default, table};
+use zhibiao::document::{self, Document};
+use zhibiao::extract::{self, Figure};
+use zhibiao::ingest;
+use zhibiao::metrics::pair::{self, Pair};
+
+pub fn run(paths: &[PathBuf], format: Format, pairs: bool) -> anyhow::Result<ExitCode> {
+    let (files, mut failures) = ingest::discover(&paths_or_default(paths));
+    let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
+    for path in &files {
+        match document::read(path) {
+            Ok(doc) => {
+                let figures = extract::figures(&doc);
+                docs.push((doc, figures));
+            }
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match (pairs, format) {
+        (false, Format::Table) => figure_table(&mut out, &docs)?,
+        (false, _) => figure_lines(&mut out, &docs, format)?,
+        (true, Format::Table) => pair_table(&mut out, &docs)?,
+        (true, _) => pair_lines(&mut out, &docs, format)?,
+    }
+    out.flush()?;
+    for f in &failures {
+        eprintln!("error: {f}");
+    }
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// A figure as FORMAT.md writes it, with its document.
+#[derive(Serialize)]
+struct FigureLine<'a> {
+    doc: &'a str,
+    #[serde(flatten)]
+    figure: &'a Figure,
+}
+
+fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Format) -> anyhow::Result<()> {
+    if format == Format::Csv {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "doc",
+            "row",
+            "col",
+            "text",
+            "value",
+            "unit",
+            "qualifier",
+            "kind",
+            "label",
+            "span_start",
+            "span_end",
+            "sentence",
+        ])?;
+        for (doc, figures) in docs {
+            for f in figures {
+                w.write_record([
+                    doc.id.as_str(),
+                    &f.row.to_string(),
+                    f.col.as_str(),
+                    &f.text,
+                    &f.value.to_string(),
+                    &f.unit,
+                    f.qualifier.as_str(),
+                    f.kind.as_str(),
+                    &f.label,
+                    &f.span.0.to_string(),
+                    &f.span.1.to_string(),
+                    &f.sentence,
+                ])?;
+            }
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    for (doc, figures) in docs {
+        for figure in figures {
+            serde_json::to_writer(&mut *out, &FigureLine { doc: &doc.id, figure })?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+fn figure_table(out: &mut impl Write, docs: &[(Document, Vec<Figure>)]) -> anyhow::Result<()> {
+    let mut t = table(&["文档", "行", "列", "原文", "数值", "单位", "限定", "类型", "指标"]);
+    for (doc, figures) in docs {
+        for f in figures {
+            t.add_row([
+                doc.id.clone(),
+                f.row.to_string(),
+                f.col.as_str().to_owned(),
+                f.text.clone(),
+                number(f.value, 4),
+                f.unit.clone(),
+                f.qualifier.as_str().to_owned(),
+                f.kind.as_str().to_owned(),
+                f.label.clone(),
+            ]);
+        }
+    }
+    right_align(&mut t, &[1, 4]);
+    writeln!(out, "{t}")?;
+    let total: usize = docs.iter().map(|(_, f)| f.len()).sum();
+    writeln!(out, "{total} figures in {} documents", docs.len())?;
+    Ok(())
+}
+
+fn right_align(t: &mut comfy_table::Table, columns: &[usize]) {
+    for &i in columns {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+}
+
+/// One side of a pair, as FORMAT.md writes it.
+#[derive(Serialize)]
+struct Side<'a> {
+    text: &'a str,
+    #[serde(serialize_with = "plain")]
+    value: f64,
+    unit: &'a str,
+}
+
+fn plain<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9e15 { s.serialize_i64(*v as i64) } else { s.serialize_f64(*v) }
+}
+
+/// A target–actual pair as FORMAT.md writes it.
+#[derive(Serialize)]
+struct PairLine<'a> {
+    doc: &'a str,
+    row: u32,
+    metric: &'a str,
+    target: Side<'a>,
+    actual: Option<Side<'a>>,
+}
+
+fn side(f: &Figure) -> Side<'_> {
+    Side { text: &f.text, value: f.value, unit: &f.unit }
+}
+
+fn doc_pairs(doc: &Document, figures: &[Figure]) -> Vec<Pair> {
+    pair::pairs(doc, figures)
+}
+
+fn pair_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Format) -> anyhow::Result<()> {
+    let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+    if let Some(w) = csv.as_mut() {
+        w.write_record([
+            "doc",
+            "row",
+            "metric",
+            "target_text",
+            "target_value",
+            "unit",
+            "actual_text",
+            "actual_value",
+            "actual_unit",
+        ])?;
+    }
+    for (doc, figures) in docs {
+        for p in doc_pairs(doc, figures) {
+            let t = &figures[p.target];
+            let a = p.actual.map(|a| &figures[a]);
+            match csv.as_mut() {
+                Some(w) => w.write_record([
+                    doc.id.as_str(),
+                    &t.row.to_string(),
+                    &t.label,
+                    &t.text,
+                    &t.value.to_string(),
+                    &t.unit,
+                    a.map_or("", |a| a.text.as_str()),
+                    &a.map_or(String::new(), |a| a.value.to_string()),
+                    a.map_or("", |a| a.unit.as_str()),
+                ])?,
+                None => {
+                    let line =
+                        PairLine { doc: &doc.id, row: t.row, metric: &t.label, target: side(t), actual: a.map(side) };
+                    serde_json::to_writer(&mut *out, &line)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+        }
+    }
+    if let Some(w) = csv {
+        out.write_all(&w.into_inner()?)?;
+    }
+    Ok(())
+}
+
+fn pair_table(out: &mut impl Write, docs: &[(Document, Vec<Figure>)]) -> anyhow::Result<()> {
+    let mut t = table(&["文档", "行", "指标", "目标", "实际"]);
+    let mut n = 0;
+    for (doc, figures) in docs {
+        for p in doc_pairs(doc, figures) {
+            let target = &figures[p.target];
+            t.add_row([
+                doc.id.clone(),
+                target.row.to_string(),
+                target.label.clone(),
+                target.text.clone(),
+                p.actual.map_or_else(|| "—".to_owned(), |a| figures[a].text.clone()),
+            ]);
+            n += 1;
+        }
+    }
+    right_align(&mut t, &[1]);
+    writeln!(out, "{t}")?;
+    writeln!(out, "{n} targets in {} documents", docs.len())?;
+    Ok(())
+}

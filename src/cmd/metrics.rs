@@ -1,0 +1,74 @@
+//! `zhibiao metrics`: the attainment table, worst first.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{Format, number, table};
+use zhibiao::metrics::attain::Status;
+use zhibiao::store::{AttainmentRow, Store};
+
+pub fn run(db: &Path, format: Format) -> anyhow::Result<ExitCode> {
+    if !db.exists() {
+        anyhow::bail!("{}: no database here; run `zhibiao ingest` first", db.display());
+    }
+    let store = Store::open(db)?;
+    let rows = store.attainment()?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        Format::Table => write_table(&mut out, &rows)?,
+        Format::Jsonl => {
+            for r in &rows {
+                serde_json::to_writer(&mut out, r)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            for r in &rows {
+                w.serialize(r)?;
+            }
+            w.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A value in its metric's display unit (`368.1亿元`).
+fn shown(v: f64, r: &AttainmentRow) -> String {
+    format!("{}{}", number(v / r.scale, 2), r.display_unit)
+}
+
+fn write_table(out: &mut impl Write, rows: &[AttainmentRow]) -> anyhow::Result<()> {
+    let mut t = table(&["指标", "期间", "目标", "实际", "完成率", "状态", "差额", "来源"]);
+    for r in rows {
+        let status: &str = match Status::parse(&r.status) {
+            Some(s) => s.label(),
+            None => &r.status,
+        };
+        t.add_row([
+            r.metric.clone(),
+            r.period_label.clone(),
+            format!("{}{}", comparator_symbol(&r.comparator), shown(r.target, r)),
+            r.actual.map_or_else(|| "—".to_owned(), |a| shown(a, r)),
+            r.ratio.map_or_else(|| "—".to_owned(), |x| format!("{}%", number(x * 100.0, 1))),
+            status.to_owned(),
+            r.shortfall.filter(|s| *s > 0.0).map_or_else(String::new, |s| shown(s, r)),
+            format!("{} 第{}行", r.doc_id, r.row),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(out, "{} targets", rows.len())?;
+    Ok(())
+}
+
+fn comparator_symbol(c: &str) -> &'static str {
+    match c {
+        "at_least" => "≥",
+        "about" => "≈",
+        "at_most" => "≤",
+        _ => "",
+    }
+}

@@ -1,0 +1,393 @@
+//! From figures to metrics: targets paired with actuals, attainment, and
+//! observations over time.
+//!
+//! [`derive`] takes documents with their figures (fresh from `extract`, or
+//! read back from the database) and the catalogue, and returns three plain
+//! collections the store writes as tables: the metrics, their observations
+//! (reported, derived from a growth rate, or forecast), and the targets with
+//! their answering actual and judgement. It is a pure function of its
+//! inputs, so the whole derived state can be rebuilt whenever documents or
+//! the catalogue change, and tested without a database.
+
+pub mod attain;
+pub mod catalogue;
+pub mod identity;
+pub mod pair;
+pub mod time;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::document::{Document, Period};
+use crate::extract::{Figure, Kind};
+use attain::{Judgement, Status};
+use catalogue::{Catalogue, Comparator, Direction};
+
+/// A metric: what is counted, in which unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    /// Unit values are shown in (`亿元`), and how many units it holds.
+    pub display_unit: String,
+    pub scale: f64,
+    /// From the catalogue; otherwise implied per target.
+    pub direction: Option<Direction>,
+    /// `catalogue` or `text`.
+    pub source: &'static str,
+}
+
+/// How an observation came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Stated in a report as achieved.
+    Reported,
+    /// Stated as expected (预计).
+    Forecast,
+    /// Computed: the prior period's value implied by a growth rate.
+    Derived,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Reported => "reported",
+            Basis::Forecast => "forecast",
+            Basis::Derived => "derived",
+        }
+    }
+}
+
+/// One value of a metric at one period, traced to its figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    pub metric_id: String,
+    pub doc_id: String,
+    pub row: u32,
+    /// The figure (its 1-based seq in the document) the value comes from:
+    /// for a derived value, the count or amount the rate applied to.
+    pub figure_seq: u32,
+    /// For a derived value, the growth figure used.
+    pub rate_seq: Option<u32>,
+    pub period: Period,
+    pub value: f64,
+    pub basis: Basis,
+}
+
+/// A target and how it was met.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub metric_id: String,
+    pub doc_id: String,
+    pub row: u32,
+    pub period: Period,
+    pub value: f64,
+    pub comparator: Comparator,
+    pub direction: Direction,
+    pub tolerance: f64,
+    /// The target figure's seq; none for a target set in the catalogue.
+    pub target_seq: Option<u32>,
+    /// The answering figure's seq, value (in the target's unit) and period.
+    pub actual_seq: Option<u32>,
+    pub actual_value: Option<f64>,
+    pub actual_period: Option<Period>,
+    pub judgement: Judgement,
+    /// `text`, or `catalogue` when the catalogue set or corrected it.
+    pub source: &'static str,
+}
+
+/// Everything derived from the documents.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    pub metrics: Vec<Metric>,
+    pub observations: Vec<Observation>,
+    pub targets: Vec<Target>,
+}
+
+/// A document and its figures (in reading order, seq = index + 1).
+pub struct Input<'a> {
+    pub document: &'a Document,
+    pub figures: &'a [Figure],
+}
+
+/// Labels too vague to name a metric; the row's task (an indicator name
+/// such as `大中型重点企业研究开发费用增速（%）`) names it instead.
+pub(crate) const VAGUE: &[&str] = &["目标", "预定目标", "年度目标", "任务", "指标", "计划", "比例", "数量", "总数"];
+
+struct Registry<'c> {
+    catalogue: &'c Catalogue,
+    metrics: BTreeMap<String, Metric>,
+}
+
+impl Registry<'_> {
+    /// The metric of a figure named `label`, registering it on first use.
+    fn metric(&mut self, label: &str, unit: &str) -> Option<String> {
+        if let Some(e) = self.catalogue.lookup(label, unit) {
+            let id = e.id.clone();
+            self.metrics.entry(id.clone()).or_insert_with(|| {
+                let display = e.display_unit.clone().unwrap_or_else(|| e.unit.clone());
+                Metric {
+                    id: e.id.clone(),
+                    name: e.name.clone(),
+                    unit: e.unit.clone(),
+                    scale: catalogue::display_scale(&e.unit, &display).unwrap_or(1.0),
+                    display_unit: display,
+                    direction: Some(e.direction),
+                    source: "catalogue",
+                }
+            });
+            return Some(id);
+        }
+        let key = identity::normalise(label);
+        if key.chars().count() < 2 {
+            return None;
+        }
+        let id = identity::text_id(&key, unit);
+        self.metrics.entry(id.clone()).or_insert_with(|| {
+            // Money reads best in 亿元 or 万元, as reports write it.
+            let (display_unit, scale) = default_display(unit);
+            Metric {
+                id: id.clone(),
+                name: key,
+                unit: unit.to_owned(),
+                display_unit,
+                scale,
+                direction: None,
+                source: "text",
+            }
+        });
+        Some(id)
+    }
+}
+
+fn default_display(unit: &str) -> (String, f64) {
+    if unit == "元" { ("亿元".to_owned(), 1e8) } else { (unit.to_owned(), 1.0) }
+}
+
+/// The name a figure's metric goes by: its label, or the row's indicator
+/// when the label is vague.
+pub fn metric_label(f: &Figure, document: &Document) -> String {
+    let vague = f.label.is_empty() || VAGUE.contains(&identity::normalise(&f.label).as_str());
+    if !vague {
+        return f.label.clone();
+    }
+    let task = document.rows.get(f.row as usize - 1).map_or("", |r| r.task.as_str());
+    indicator_name(task).unwrap_or_else(|| f.label.clone())
+}
+
+/// A task cell that names an indicator, `…主要指标：大中型重点企业研究开发费用
+/// 增速（%）`: the name after the last colon, its unit in brackets dropped.
+fn indicator_name(task: &str) -> Option<String> {
+    let tail = task.rsplit(['：', ':']).next()?.trim();
+    let name = tail.split(['（', '(']).next()?.trim();
+    (name.chars().count() >= 2 && name.chars().count() <= 30 && !name.contains(['，', '。'])).then(|| name.to_owned())
+}
+
+/// Words that make a target stated inside a forecast (预计…完成14%左右的预定目标)
+/// answered by that forecast.
+const FORECAST_WORDS: &[&str] = &["预计", "预期", "有望"];
+
+/// The period a figure holds for.
+fn period_of(f: &Figure, document: &Document) -> Option<Period> {
+    let before: String = f.sentence.chars().take(f.span.0.saturating_sub(f.sentence_start)).collect();
+    time::as_of(&before, document.period)
+}
+
+/// Derives metrics, observations and targets from documents.
+pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
+    let mut registry = Registry { catalogue, metrics: BTreeMap::new() };
+    let (mut observations, mut targets) = (Vec::new(), Vec::new());
+    let tolerance = catalogue.settings.approx_tolerance;
+
+    for input in inputs {
+        let (doc, figures) = (input.document, input.figures);
+        let seq = |i: usize| i as u32 + 1;
+        let pairs = pair::pairs(doc, figures);
+        // The metric an answered actual is recorded under: its target's.
+        let mut metric_for: HashMap<usize, String> = HashMap::new();
+        for p in &pairs {
+            let t = &figures[p.target];
+            let Some(metric_id) = registry.metric(&metric_label(t, doc), &t.unit) else { continue };
+            let Some(period) = period_of(t, doc) else { continue };
+            let cmp = attain::comparator(t.qualifier);
+            let direction =
+                registry.metrics[&metric_id].direction.unwrap_or_else(|| attain::implied_direction(cmp, t.value));
+            let (actual_value, actual_period, achieved) = match p.actual {
+                Some(a) => {
+                    let f = &figures[a];
+                    metric_for.insert(a, metric_id.clone());
+                    let scale = pair::comparable(&t.unit, &f.unit).unwrap_or(1.0);
+                    let achieved = matches!(f.kind, Kind::Actual | Kind::Share | Kind::Growth);
+                    (Some(f.value * scale), period_of(f, doc), achieved)
+                }
+                None => (None, None, !FORECAST_WORDS.iter().any(|w| t.sentence.contains(w))),
+            };
+            targets.push(Target {
+                judgement: attain::judge(t.value, cmp, direction, tolerance, actual_value, achieved),
+                metric_id,
+                doc_id: doc.id.clone(),
+                row: t.row,
+                period,
+                value: t.value,
+                comparator: cmp,
+                direction,
+                tolerance,
+                target_seq: Some(seq(p.target)),
+                actual_seq: p.actual.map(seq),
+                actual_value,
+                actual_period,
+                source: "text",
+            });
+        }
+
+        // Every reported or forecast figure is an observation of its metric.
+        let mut observed: HashMap<usize, (String, Period)> = HashMap::new();
+        for (i, f) in figures.iter().enumerate() {
+            let basis = match f.kind {
+                Kind::Actual | Kind::Share | Kind::Growth => Basis::Reported,
+                Kind::Forecast => Basis::Forecast,
+                Kind::Target | Kind::Other => continue,
+            };
+            let metric_id = match metric_for.get(&i) {
+                Some(m) => m.clone(),
+                None => match registry.metric(&metric_label(f, doc), &f.unit) {
+                    Some(m) => m,
+                    None => continue,
+                },
+            };
+            let Some(period) = period_of(f, doc) else { continue };
+            observed.insert(i, (metric_id.clone(), period));
+            observations.push(Observation {
+                metric_id,
+                doc_id: doc.id.clone(),
+                row: f.row,
+                figure_seq: seq(i),
+                rate_seq: None,
+                period,
+                value: f.value,
+                basis,
+            });
+        }
+
+        // A growth rate right after a count implies last year's count.
+        for (g, rate) in figures.iter().enumerate() {
+            let Some(base) = growth_base(figures, g) else { continue };
+            let Some((metric_id, period)) = observed.get(&base).cloned() else { continue };
+            let Some(prior) = prior_value(figures[base].value, rate) else { continue };
+            observations.push(Observation {
+                metric_id,
+                doc_id: doc.id.clone(),
+                row: rate.row,
+                figure_seq: seq(base),
+                rate_seq: Some(seq(g)),
+                period: Period { year: period.year - 1, ..period },
+                value: prior,
+                basis: Basis::Derived,
+            });
+        }
+    }
+
+    apply_catalogue_targets(catalogue, &mut registry, &observations, &mut targets);
+    Derived { metrics: registry.metrics.into_values().collect(), observations, targets }
+}
+
+/// The count or amount a growth figure describes: the figure right before
+/// it in the same sentence, when that one is a reported level (5271项，同比
+/// 增长15.6%). Rates against the previous month or quarter (环比) imply no
+/// previous year's value.
+fn growth_base(figures: &[Figure], g: usize) -> Option<usize> {
+    let rate = &figures[g];
+    if rate.kind != Kind::Growth || !matches!(rate.unit.as_str(), "%" | "倍" | "百分点") || g == 0 {
+        return None;
+    }
+    let base = &figures[g - 1];
+    let same_sentence = base.row == rate.row && base.col == rate.col && base.sentence_start == rate.sentence_start;
+    let level = matches!(base.kind, Kind::Actual | Kind::Share)
+        && if rate.unit == "百分点" {
+            base.unit == "%"
+        } else {
+            !matches!(base.unit.as_str(), "%" | "倍" | "百分点")
+        };
+    if !(same_sentence && level) {
+        return None;
+    }
+    let between: String = rate
+        .sentence
+        .chars()
+        .skip(base.span.1.saturating_sub(rate.sentence_start))
+        .take(rate.span.0.saturating_sub(base.span.1))
+        .collect();
+    (!between.contains("环比")).then_some(g - 1)
+}
+
+/// The previous period's value implied by `value` and a growth figure.
+fn prior_value(value: f64, rate: &Figure) -> Option<f64> {
+    let prior = match rate.unit.as_str() {
+        "%" => value / (1.0 + rate.value / 100.0),
+        "倍" => value / (1.0 + rate.value),
+        "百分点" => value - rate.value,
+        _ => return None,
+    };
+    (prior.is_finite() && prior > 0.0).then_some(prior)
+}
+
+/// Catalogue targets correct a text target of the same metric and period,
+/// or add one, answered by a reported observation of that period.
+fn apply_catalogue_targets(
+    cat: &Catalogue,
+    registry: &mut Registry,
+    observations: &[Observation],
+    targets: &mut Vec<Target>,
+) {
+    let tolerance = cat.settings.approx_tolerance;
+    for entry in &cat.metrics {
+        for t in &entry.targets {
+            let Some(period) = crate::document::period::parse_key(&t.period) else { continue };
+            let id = registry.metric(&entry.name, &entry.unit).unwrap_or_else(|| entry.id.clone());
+            let existing = targets.iter_mut().find(|x| x.metric_id == id && x.period == period);
+            // The latest reported value of the period answers a new target.
+            let obs = observations
+                .iter()
+                .rev()
+                .find(|o| o.metric_id == id && o.period == period && o.basis == Basis::Reported);
+            let (actual, achieved) = match &existing {
+                Some(x) => (x.actual_value, x.judgement.status != Status::Forecast),
+                None => (obs.map(|o| o.value), true),
+            };
+            let judgement = attain::judge(t.value, t.comparator, entry.direction, tolerance, actual, achieved);
+            match existing {
+                Some(x) => {
+                    x.value = t.value;
+                    x.comparator = t.comparator;
+                    x.direction = entry.direction;
+                    x.judgement = judgement;
+                    x.source = "catalogue";
+                }
+                None => {
+                    targets.push(Target {
+                        metric_id: id.clone(),
+                        doc_id: obs.map_or_else(String::new, |o| o.doc_id.clone()),
+                        row: obs.map_or(0, |o| o.row),
+                        period,
+                        value: t.value,
+                        comparator: t.comparator,
+                        direction: entry.direction,
+                        tolerance,
+                        target_seq: None,
+                        actual_seq: obs.map(|o| o.figure_seq),
+                        actual_value: obs.map(|o| o.value),
+                        actual_period: obs.map(|o| o.period),
+                        judgement,
+                        source: "catalogue",
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

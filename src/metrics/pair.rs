@@ -1,0 +1,226 @@
+//! Pairing targets with the actuals that answer them, inside one row.
+//!
+//! A self-check row states goals (mostly in its task cell: `新建10个产业协同
+//! 创新平台`) and reports results (in its status cell: `新建9个中关村高精尖产业
+//! 协同创新平台`). A target is answered by a later figure of the same unit
+//! family that talks about the same thing: we score candidates by how much
+//! their label and their clause share with the target's (character bigrams),
+//! with value proximity as a tie-breaker (`70家左右` is answered by `65家`
+//! rather than by another `20家` of the same label), and assign greedily,
+//! one actual per target. A target nobody answers is kept, unanswered.
+
+use super::identity::similarity;
+use crate::document::{Column, Document};
+use crate::extract::{Figure, Kind};
+
+/// A target and the figure answering it, as indices into the figure slice
+/// given to [`pairs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    pub target: usize,
+    pub actual: Option<usize>,
+}
+
+/// How strongly two units can be compared: the same unit, or 成 against %
+/// (tenths against percent: 近七成 answers 60%以上).
+pub fn comparable(target_unit: &str, actual_unit: &str) -> Option<f64> {
+    match (target_unit, actual_unit) {
+        (t, a) if t == a => Some(1.0),
+        ("%", "成") => Some(10.0),
+        ("成", "%") => Some(0.1),
+        _ => None,
+    }
+}
+
+/// Pairs every target among `figures` (the document's, in reading order)
+/// with the figure that answers it, row by row.
+pub fn pairs(document: &Document, figures: &[Figure]) -> Vec<Pair> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < figures.len() {
+        let row = figures[start].row;
+        let end = start + figures[start..].iter().take_while(|f| f.row == row).count();
+        let slice = &figures[start..end];
+        let names: Vec<String> = slice.iter().map(|f| super::metric_label(f, document)).collect();
+        out.extend(
+            row_pairs(slice, &names)
+                .into_iter()
+                .map(|p| Pair { target: start + p.target, actual: p.actual.map(|a| start + a) }),
+        );
+        start = end;
+    }
+    out
+}
+
+/// The clause around a figure, numbers removed: the words it stands among.
+fn context(f: &Figure) -> Vec<char> {
+    let chars: Vec<char> = f.sentence.chars().collect();
+    let at = f.span.0.saturating_sub(f.sentence_start).min(chars.len());
+    let is_pause = |c: &char| matches!(c, '，' | ',' | '；' | ';' | '。' | '：' | ':');
+    let from = chars[..at].iter().rposition(is_pause).map_or(0, |p| p + 1);
+    let to = chars[at..].iter().position(is_pause).map_or(chars.len(), |p| at + p);
+    chars[from..to].to_vec()
+}
+
+/// Words saying that a figure is an increment (新增 2.35万人) rather than a
+/// level (达到 586.3万人); a target and its answer say the same kind of
+/// thing.
+const INCREMENT: &[&str] = &["新增", "净增", "新建", "新认定", "新培育", "新设", "增加"];
+
+fn is_increment(f: &Figure) -> bool {
+    let chars: Vec<char> = f.sentence.chars().collect();
+    let at = f.span.0.saturating_sub(f.sentence_start).min(chars.len());
+    let from = chars[..at].iter().rposition(|c| matches!(c, '，' | ',' | '；' | ';' | '。')).map_or(0, |p| p + 1);
+    let before: String = chars[from..at].iter().collect();
+    INCREMENT.iter().any(|w| before.contains(w))
+}
+
+/// Has a clause enough words to compare (four or more chars of text)?
+fn wordy(context: &str) -> bool {
+    context.chars().filter(|c| crate::extract::is_cjk(*c)).count() >= 4
+}
+
+/// Names too vague to match on (总数突破1.2万家): value closeness decides.
+fn vague(name: &str) -> bool {
+    name.chars().count() < 2 || crate::extract::label::is_generic(name) || super::VAGUE.contains(&name)
+}
+
+/// Scores every (target, candidate) of a row and assigns greedily, best
+/// first, one answer per target and one target per answer.
+fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
+    let targets: Vec<usize> = (0..row.len()).filter(|&i| row[i].kind == Kind::Target).collect();
+    let contexts: Vec<String> =
+        row.iter().map(|f| context(f).into_iter().filter(|c| !c.is_ascii_digit() && *c != '.').collect()).collect();
+    let mut scored: Vec<(f64, usize, usize)> = Vec::new();
+    for &t in &targets {
+        let target = &row[t];
+        for (a, actual) in row.iter().enumerate() {
+            if a == t || !answers(target, actual) || numbered_apart(&names[t], &names[a]) {
+                continue;
+            }
+            let Some(scale) = comparable(&target.unit, &actual.unit) else { continue };
+            // A clause of a word or two (占21.4%) says nothing: the names,
+            // which say what it is a share of, carry it alone.
+            let label = similarity(&names[t], &names[a]);
+            let words = if wordy(&contexts[t]) && wordy(&contexts[a]) {
+                0.5 * label + 0.5 * similarity(&contexts[t], &contexts[a])
+            } else {
+                label
+            };
+            let (x, y) = (target.value.abs(), (actual.value * scale).abs());
+            let closeness = if x.max(y) > 0.0 { x.min(y) / x.max(y) } else { 1.0 };
+            let mismatch = is_increment(target) != is_increment(actual);
+            let score = words + 0.35 * closeness - if mismatch { 0.2 } else { 0.0 };
+            let related = words >= 0.15 && score >= 0.45;
+            let close_enough = vague(&names[t]) && closeness >= 0.8 && !mismatch;
+            if related || close_enough {
+                scored.push((score, t, a));
+            }
+        }
+    }
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut answer: Vec<Option<usize>> = vec![None; row.len()];
+    let mut used = vec![false; row.len()];
+    for (_, t, a) in scored {
+        if answer[t].is_none() && !used[a] {
+            answer[t] = Some(a);
+            used[a] = true;
+        }
+    }
+    targets.into_iter().map(|t| Pair { target: t, actual: answer[t] }).collect()
+}
+
+/// Can `actual` answer `target` at all? It must report rather than set
+/// another goal; only a task-cell goal may be answered by a status-cell
+/// plan (拟推动12家). A status-cell target is answered after it
+/// (不低于20%…占21.4%), or before it when the sentence states the result
+/// and then the goal it fulfils (增速为15.2%，完成14%左右的预定目标).
+fn answers(target: &Figure, actual: &Figure) -> bool {
+    if actual.col == Column::Task || actual.kind == Kind::Other {
+        return false;
+    }
+    if target.col == Column::Task {
+        return true;
+    }
+    let after = actual.col > target.col || actual.span.0 > target.span.0;
+    let fulfilled = actual.col == target.col && actual.sentence_start == target.sentence_start && names_goal(target);
+    actual.kind != Kind::Target && (after || fulfilled)
+}
+
+/// Is the figure followed by `的…目标` (14%左右的预定目标)?
+fn names_goal(f: &Figure) -> bool {
+    let after: String = f.sentence.chars().skip(f.span.1.saturating_sub(f.sentence_start)).take(7).collect();
+    after.starts_with('的') && after.contains("目标")
+}
+
+/// Names that differ in a number (一期产能 / 二期产能, 第三批 / 第四批) name
+/// different things, however alike the rest.
+fn numbered_apart(a: &str, b: &str) -> bool {
+    let numerals = |s: &str| -> String {
+        s.chars().filter(|c| c.is_ascii_digit() || "零一二两三四五六七八九十".contains(*c)).collect()
+    };
+    let (x, y) = (numerals(a), numerals(b));
+    !x.is_empty() && !y.is_empty() && x != y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::cell_figures;
+
+    fn row(task: &str, status: &str) -> (Document, Vec<Figure>) {
+        let text = format!("自查内容\t落实情况\n{task}\t{status}\n");
+        let doc = crate::document::parse("t", text.as_bytes()).unwrap();
+        let mut figs = cell_figures(task, Column::Task, 1);
+        figs.extend(cell_figures(status, Column::Status, 1));
+        (doc, figs)
+    }
+
+    fn texts(figs: &[Figure], pairs: &[Pair]) -> Vec<(String, Option<String>)> {
+        pairs.iter().map(|p| (figs[p.target].text.clone(), p.actual.map(|a| figs[a].text.clone()))).collect()
+    }
+
+    #[test]
+    fn task_goal_answered_by_status_result() {
+        let (doc, figs) = row(
+            "打造10家以上旗舰企业，新建10个产业协同创新平台。",
+            "新建9个中关村高精尖产业协同创新平台，在50家共性技术平台清单基础上，支持4个共性技术平台。",
+        );
+        let p = pairs(&doc, &figs);
+        assert_eq!(texts(&figs, &p), [("10家以上".into(), None), ("10个".into(), Some("9个".into()))]);
+    }
+
+    #[test]
+    fn closer_value_wins_among_equal_labels() {
+        let (doc, figs) = row(
+            "推动建设70家左右技术转移机构，布局15家左右概念验证成果转化专业平台。",
+            "支持20家左右技术转移机构市场化聘用技术经理人。2022年支持65家技术转移机构建设。拟推动12家概念验证平台建设。",
+        );
+        let p = pairs(&doc, &figs);
+        let t = texts(&figs, &p);
+        assert!(t.contains(&("70家左右".into(), Some("65家".into()))), "{t:?}");
+        assert!(t.contains(&("15家左右".into(), Some("12家".into()))), "{t:?}");
+        assert!(t.contains(&("12家".into(), None)), "the status plan is also a target of its own: {t:?}");
+    }
+
+    #[test]
+    fn status_bar_answered_later_in_the_cell() {
+        let (doc, figs) = row("", "规定对工程技术人才支持比例不低于20%。2022年入选工程技术人才32人，占21.4%。");
+        let p = pairs(&doc, &figs);
+        assert_eq!(texts(&figs, &p), [("不低于20%".into(), Some("21.4%".into()))]);
+    }
+
+    #[test]
+    fn status_target_answered_before_it() {
+        let (doc, figs) = row("", "全年大中型重点企业研发费用增速为15.2%，完成14%左右的预定目标。");
+        let p = pairs(&doc, &figs);
+        assert_eq!(texts(&figs, &p), [("14%左右".into(), Some("15.2%".into()))]);
+    }
+
+    #[test]
+    fn unrelated_same_unit_figures_do_not_answer() {
+        let (doc, figs) = row("完成北京城市总体规划实施任务9项。", "细化形成307项重点任务、226个重点项目。");
+        let p = pairs(&doc, &figs);
+        assert_eq!(texts(&figs, &p), [("9项".into(), None)]);
+    }
+}

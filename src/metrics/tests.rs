@@ -1,0 +1,90 @@
+//! Metrics derived from the real seed.
+
+use super::*;
+use crate::extract;
+
+fn seed() -> (Document, Vec<Figure>) {
+    let doc = crate::document::parse("seed-2022", include_bytes!("../../data/seed-2022.txt")).unwrap();
+    let figures = extract::figures(&doc);
+    (doc, figures)
+}
+
+fn derived(cat: &Catalogue) -> Derived {
+    let (doc, figures) = seed();
+    derive(&[Input { document: &doc, figures: &figures }], cat)
+}
+
+fn target<'a>(d: &'a Derived, name: &str) -> &'a Target {
+    let id = &d.metrics.iter().find(|m| m.name == name).unwrap_or_else(|| panic!("no metric {name}")).id;
+    d.targets.iter().find(|t| &t.metric_id == id).unwrap_or_else(|| panic!("no target for {name}"))
+}
+
+#[test]
+fn seed_attainment() {
+    let d = derived(&Catalogue::default());
+    let t = target(&d, "产业协同创新平台");
+    assert_eq!((t.value, t.actual_value, t.judgement.status), (10.0, Some(9.0), Status::Missed));
+    assert_eq!(t.judgement.shortfall, Some(1.0));
+
+    let t = target(&d, "技术转移机构");
+    assert_eq!((t.value, t.actual_value, t.comparator), (70.0, Some(65.0), Comparator::About));
+
+    let t = d.targets.iter().find(|t| t.value == 15.0).unwrap();
+    assert_eq!((t.actual_value, t.comparator), (Some(12.0), Comparator::About));
+    assert_eq!(t.judgement.status, Status::Forecast, "拟推动12家 is a plan, not an achievement");
+
+    let t = d.targets.iter().find(|t| t.value == 20.0 && t.comparator == Comparator::AtLeast).unwrap();
+    assert_eq!((t.actual_value, t.judgement.status), (Some(21.4), Status::Met));
+
+    let t = target(&d, "大中型重点企业研究开发费用增速");
+    assert_eq!((t.value, t.actual_value, t.judgement.status), (14.0, None, Status::Forecast));
+}
+
+#[test]
+fn growth_implies_last_years_value() {
+    let d = derived(&Catalogue::default());
+    let derived: Vec<&Observation> = d.observations.iter().filter(|o| o.basis == Basis::Derived).collect();
+    let contracts = derived.iter().find(|o| (o.value - 5271.0 / 1.156).abs() < 1e-6).expect("5271项 / 1.156");
+    assert_eq!(contracts.period.key(), "2021M01-11", "the same months of the previous year");
+    let reported =
+        d.observations.iter().find(|o| o.value == 5271.0 && o.basis == Basis::Reported).expect("the reported 5271项");
+    assert_eq!(reported.period.key(), "2022M01-11");
+    assert_eq!(reported.metric_id, contracts.metric_id);
+}
+
+#[test]
+fn figures_carry_their_own_period() {
+    let d = derived(&Catalogue::default());
+    let capacity = d.observations.iter().find(|o| o.value == 3000.0).unwrap();
+    assert_eq!(capacity.period.key(), "2022M01-10");
+    let cars = d.observations.iter().find(|o| o.value == 312.0).unwrap();
+    assert_eq!(cars.period.key(), "2022");
+}
+
+#[test]
+fn catalogue_names_and_corrects() {
+    let cat = Catalogue::parse(
+        r#"
+[[metric]]
+id = "platforms"
+name = "产业协同创新平台"
+unit = "个"
+
+[[metric.target]]
+period = "2022"
+value = 9
+comparator = "at_least"
+"#,
+    )
+    .unwrap();
+    let d = derived(&cat);
+    let t = d.targets.iter().find(|t| t.metric_id == "platforms").unwrap();
+    assert_eq!((t.value, t.source, t.judgement.status), (9.0, "catalogue", Status::Met));
+}
+
+#[test]
+fn unanswered_targets_are_kept() {
+    let d = derived(&Catalogue::default());
+    let flagships = d.targets.iter().find(|t| t.value == 10.0 && t.comparator == Comparator::AtLeast).unwrap();
+    assert_eq!((flagships.actual_value, flagships.judgement.status), (None, Status::NoData));
+}
