@@ -37,7 +37,7 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
     use comfy_table::{ContentArrangement, Table, presets};
     let mut table = Table::new();
     table
-        .load_style(presets::UTF8_HORIZONTAL_ONLY)
+        .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header.to_vec());
     table

@@ -38,8 +38,10 @@ pub fn clause_end(chars: &[char], i: usize) -> usize {
 /// The sentence containing `i`, terminator included, surrounding spaces and
 /// list numbering (`2. `) excluded.
 pub fn sentence(chars: &[char], i: usize) -> Span {
-    let mut start = chars[..i].iter().rposition(|&c| is_sentence_end(c)).map_or(0, |p| p + 1);
-    let end = chars[i..].iter().position(|&c| is_sentence_end(c)).map_or(chars.len(), |p| i + p + 1);
+    let mut start = (0..i).rev().find(|&p| is_sentence_end(chars[p]) || list_marker(chars, p + 1)).map_or(0, |p| p + 1);
+    let end = (i..chars.len())
+        .find(|&p| is_sentence_end(chars[p]) || list_marker(chars, p))
+        .map_or(chars.len(), |p| if is_sentence_end(chars[p]) { p + 1 } else { p });
     while start < i && chars[start].is_whitespace() {
         start += 1;
     }
@@ -56,6 +58,18 @@ pub fn sentence(chars: &[char], i: usize) -> Span {
         end -= 1;
     }
     (start, end)
+}
+
+/// Does a list item start at `i`: a space, then `2.` or `2、` and text
+/// (`…3000片/月 2. 推动…`)? Items are sentences even without a full stop.
+fn list_marker(chars: &[char], i: usize) -> bool {
+    if i == 0 || !chars[i - 1].is_whitespace() {
+        return false;
+    }
+    let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&digits)
+        && matches!(chars.get(i + digits), Some('.' | '、' | '．'))
+        && chars.get(i + digits + 1).is_some_and(|c| !c.is_ascii_digit())
 }
 
 /// Does `word` occur at `chars[i..]`?
@@ -244,6 +258,18 @@ mod tests {
         assert_eq!(c[s..e].iter().collect::<String>(), "修订办法。");
         let pct = c.iter().position(|&x| x == '占').unwrap();
         assert_eq!(clause_start(&c, pct), pct);
+    }
+
+    #[test]
+    fn list_items_are_sentences() {
+        let c = chars("1. 产能达3000片/月 2. 已完成一期产能10000片/月的建设。");
+        let i = c.iter().position(|&x| x == '3').unwrap();
+        let (s, e) = sentence(&c, i);
+        assert_eq!(c[s..e].iter().collect::<String>(), "产能达3000片/月");
+        let j = c.iter().collect::<String>().find("10000").unwrap();
+        let j = c.iter().collect::<String>()[..j].chars().count();
+        let (s, e) = sentence(&c, j);
+        assert_eq!(c[s..e].iter().collect::<String>(), "已完成一期产能10000片/月的建设。");
     }
 
     #[test]

@@ -180,10 +180,19 @@ pub fn metric_label(f: &Figure, document: &Document) -> String {
 
 /// A task cell that names an indicator, `…主要指标：大中型重点企业研究开发费用
 /// 增速（%）`: the name after the last colon, its unit in brackets dropped.
+/// A cell is an indicator name when it ends with a bracketed unit or names
+/// one after a colon; a task sentence (完成…任务9项（26-1、…）) is not.
 fn indicator_name(task: &str) -> Option<String> {
+    let task = task.trim().trim_end_matches(['。', '.']);
     let tail = task.rsplit(['：', ':']).next()?.trim();
-    let name = tail.split(['（', '(']).next()?.trim();
-    (name.chars().count() >= 2 && name.chars().count() <= 30 && !name.contains(['，', '。'])).then(|| name.to_owned())
+    let (name, bracket) = match tail.split_once(['（', '(']) {
+        Some((name, rest)) => (name.trim(), Some(rest.trim_end_matches(['）', ')']))),
+        None => (tail, None),
+    };
+    let unit_in_brackets = bracket.is_some_and(|b| b.chars().count() <= 4 && !b.chars().any(|c| c.is_ascii_digit()));
+    let after_colon = tail.len() < task.len();
+    let short = (2..=30).contains(&name.chars().count()) && !name.contains(['，', '。', ',']);
+    (short && (unit_in_brackets || after_colon)).then(|| name.to_owned())
 }
 
 /// Words that make a target stated inside a forecast (预计…完成14%左右的预定目标)
@@ -206,9 +215,13 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
         let pairs = pair::pairs(doc, figures);
+        // A status-cell plan that answers a task-cell goal (拟推动12家 for
+        // 15家左右) is that goal's answer, not a target of its own.
+        let answers: Vec<usize> = pairs.iter().filter_map(|p| p.actual).collect();
+        let pairs: Vec<&pair::Pair> = pairs.iter().filter(|p| !answers.contains(&p.target)).collect();
         // The metric an answered actual is recorded under: its target's.
         let mut metric_for: HashMap<usize, String> = HashMap::new();
-        for p in &pairs {
+        for p in pairs {
             let t = &figures[p.target];
             let Some(metric_id) = registry.metric(&metric_label(t, doc), &t.unit) else { continue };
             let Some(period) = period_of(t, doc) else { continue };
