@@ -134,6 +134,11 @@ fn series_have_one_point_per_period() {
     assert_eq!((series[1].1, series[1].2.as_str(), series[1].3), (4560.0, "reported", 2));
     assert_eq!(series[0].2, "derived");
     assert!((series[0].1 - 4560.0 / 1.102).abs() < 1e-6);
+    // Of two mentions in one report, the one answering a target is the
+    // period's value: 65 institutions supported, not 20 hiring managers.
+    let orgs: f64 =
+        fx.sql("SELECT value FROM metric_series WHERE metric_id = 'tech-transfer-orgs' AND period = '2022'");
+    assert_eq!(orgs, 65.0);
     // Money shows in 亿元 through the catalogue.
     let unit: String = fx.sql("SELECT display_unit FROM metrics WHERE id = 'jjj-contract-value'");
     assert_eq!(unit, "亿元");

@@ -75,6 +75,9 @@ pub struct Observation {
     pub period: Period,
     pub value: f64,
     pub basis: Basis,
+    /// The figure answers a target: the headline value of its metric in its
+    /// period, preferred when the same report says more about it.
+    pub answers_target: bool,
 }
 
 /// A target and how it was met.
@@ -175,7 +178,17 @@ pub fn metric_label(f: &Figure, document: &Document) -> String {
         return f.label.clone();
     }
     let task = document.rows.get(f.row as usize - 1).map_or("", |r| r.task.as_str());
-    indicator_name(task).unwrap_or_else(|| f.label.clone())
+    indicator_name(task).or_else(|| clause_topic(f)).unwrap_or_else(|| f.label.clone())
+}
+
+/// The words of a figure's clause before it, normalised:
+/// `完成北京城市总体规划实施任务9项` → `北京城市总体规划实施任务`.
+fn clause_topic(f: &Figure) -> Option<String> {
+    let chars: Vec<char> = f.sentence.chars().collect();
+    let at = f.span.0.saturating_sub(f.sentence_start).min(chars.len());
+    let from = chars[..at].iter().rposition(|c| matches!(c, '，' | ',' | '；' | ';' | '：' | ':')).map_or(0, |p| p + 1);
+    let topic = identity::normalise(&chars[from..at].iter().collect::<String>());
+    (topic.chars().count() >= 4 && topic.chars().count() <= 24).then_some(topic)
 }
 
 /// A task cell that names an indicator, `…主要指标：大中型重点企业研究开发费用
@@ -282,6 +295,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                 period,
                 value: f.value,
                 basis,
+                answers_target: metric_for.contains_key(&i),
             });
         }
 
@@ -299,6 +313,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                 period: Period { year: period.year - 1, ..period },
                 value: prior,
                 basis: Basis::Derived,
+                answers_target: false,
             });
         }
     }

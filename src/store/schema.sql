@@ -133,7 +133,8 @@ CREATE TABLE IF NOT EXISTS observations (
     period_start DATE NOT NULL,
     period_end   DATE NOT NULL,
     value        DOUBLE NOT NULL,
-    basis        VARCHAR NOT NULL
+    basis        VARCHAR NOT NULL,
+    answers_target BOOLEAN NOT NULL
 );
 COMMENT ON TABLE observations IS 'Values of metrics at periods, each traced to the figure it came from.';
 COMMENT ON COLUMN observations.metric_id IS 'The metric observed (metrics.id).';
@@ -146,6 +147,7 @@ COMMENT ON COLUMN observations.period_label IS 'The period as a reader writes it
 COMMENT ON COLUMN observations.period_start IS 'First day of the period.';
 COMMENT ON COLUMN observations.period_end IS 'Last day of the period: the time axis of series.';
 COMMENT ON COLUMN observations.value IS 'The value in metrics.unit.';
+COMMENT ON COLUMN observations.answers_target IS 'The figure answers a target of this metric: the headline value, preferred in metric_series over other mentions in the same report.';
 COMMENT ON COLUMN observations.basis IS 'reported (stated as achieved), forecast (预计), or derived (prior period implied by a growth rate; never a reported value).';
 
 CREATE TABLE IF NOT EXISTS targets (
@@ -206,8 +208,12 @@ SELECT
     t.ratio,
     t.status,
     t.shortfall,
+    t.direction,
+    t.tolerance,
     t.doc_id,
     t."row",
+    t.target_seq,
+    t.actual_seq,
     tf.text AS target_text,
     af.text AS actual_text,
     coalesce(af.sentence, tf.sentence) AS sentence,
@@ -224,7 +230,8 @@ COMMENT ON VIEW attainment IS 'Every target against its actual, worst first; wha
 
 -- One point per metric and period: a reported value beats a forecast, which
 -- beats a value derived from a growth rate; among equals, the latest
--- document wins.
+-- document wins, and within it the figure that answers a target, then the
+-- first mentioned.
 CREATE OR REPLACE VIEW metric_series AS
 SELECT metric_id, name AS metric, unit, display_unit, period, period_label, period_start, period_end,
        value, basis, doc_id, "row", figure_seq, observations_at_period
@@ -234,7 +241,8 @@ FROM (
            row_number() OVER (
                PARTITION BY o.metric_id, o.period
                ORDER BY CASE o.basis WHEN 'reported' THEN 0 WHEN 'forecast' THEN 1 ELSE 2 END,
-                        d.period DESC NULLS LAST, d.ingested_at DESC, o.doc_id DESC
+                        d.period DESC NULLS LAST, d.ingested_at DESC, o.doc_id DESC,
+                        o.answers_target DESC, o.figure_seq
            ) AS pick
     FROM observations o
     JOIN metrics m ON m.id = o.metric_id
