@@ -9,12 +9,20 @@
 //! ```
 //!
 //! `document` knows files and layouts, `extract` knows Chinese numerals and
-//! the genre's wording, `store` knows DuckDB; `ingest` wires them for the
-//! command line, and `eval` scores extraction against FORMAT.md gold files.
+//! the genre's wording, `metrics` pairs targets with actuals and builds
+//! series, `store` knows DuckDB; `ingest` wires them for the command line,
+//! and `eval` scores extraction against FORMAT.md gold files. On the
+//! reading side, `frame` holds query results, `chart` draws them as SVG,
+//! `dashboard` turns dashboard files into drawn panels, and `web` serves
+//! it all over HTTP.
 
+pub mod chart;
+pub mod dashboard;
 pub mod document;
 pub mod eval;
 pub mod extract;
+pub mod frame;
 pub mod ingest;
 pub mod metrics;
 pub mod store;
+pub mod web;

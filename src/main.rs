@@ -74,6 +74,47 @@ enum Command {
         #[arg(long, short, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Ingest the data folder, then serve the dashboards over HTTP.
+    ///
+    /// Pages: / lists dashboards and documents; /d/NAME is a dashboard;
+    /// /metrics/ID one metric with its series and every figure behind it;
+    /// /docs/DOC a document; /docs/DOC/rows/N one row with its figures marked.
+    /// Every panel offers its data as CSV and XLSX; /api/ serves the same data
+    /// as JSON. Prints the address once it listens.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// The DuckDB database file (created if missing).
+        #[arg(long, default_value = "zhibiao.duckdb")]
+        db: PathBuf,
+        /// The folder of reports to ingest (default: the shipped data/ folder).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The metric catalogue (default: metrics.toml in the data folder).
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// The folder of dashboard files (default: dashboards/).
+        #[arg(long)]
+        dashboards: Option<PathBuf>,
+        /// The folder of named queries (default: queries/).
+        #[arg(long)]
+        queries: Option<PathBuf>,
+    },
+    /// Validate every dashboard and query: TOML, names, SQL and the columns
+    /// each panel draws. Exit code 1 if anything is wrong.
+    Check {
+        /// The database to run queries against (an empty one with the schema if
+        /// the file does not exist).
+        #[arg(long, default_value = "zhibiao.duckdb")]
+        db: PathBuf,
+        /// The folder of dashboard files (default: dashboards/).
+        #[arg(long)]
+        dashboards: Option<PathBuf>,
+        /// The folder of named queries (default: queries/).
+        #[arg(long)]
+        queries: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -86,6 +127,10 @@ fn main() -> ExitCode {
         Command::Extract { paths, format, pairs } => cmd::extract::run(&paths, format, pairs),
         Command::Ingest { paths, db, catalogue } => cmd::ingest::run(&paths, &db, catalogue.as_deref()),
         Command::Metrics { db, format } => cmd::metrics::run(&db, format),
+        Command::Serve { bind, db, data, catalogue, dashboards, queries } => {
+            cmd::serve::run(cmd::serve::Options { bind, db, data, catalogue, dashboards, queries })
+        }
+        Command::Check { db, dashboards, queries } => cmd::check::run(&db, dashboards, queries),
     };
     match result {
         Ok(code) => code,

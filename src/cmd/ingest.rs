@@ -15,7 +15,20 @@ use zhibiao::metrics::catalogue::Catalogue;
 use zhibiao::store::Store;
 
 pub fn run(paths: &[PathBuf], db: &Path, catalogue: Option<&Path>) -> anyhow::Result<ExitCode> {
-    // The catalogue is checked first: an invalid one changes nothing.
+    let (_, ok) = ingest_and_report(paths, db, catalogue, &mut std::io::stdout())?;
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Ingests `paths` (default `data/`) into `db` with the catalogue, printing
+/// progress to stderr and the summary to `out`. Returns the open store and
+/// whether every file was read. The catalogue is checked first: an invalid
+/// one changes nothing.
+pub fn ingest_and_report(
+    paths: &[PathBuf],
+    db: &Path,
+    catalogue: Option<&Path>,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<(Store, bool)> {
     let catalogue_path = catalogue.map_or_else(|| data_dir().join("metrics.toml"), Path::to_path_buf);
     let (catalogue, catalogue_text) = Catalogue::load(&catalogue_path)?;
 
@@ -55,34 +68,37 @@ pub fn run(paths: &[PathBuf], db: &Path, catalogue: Option<&Path>) -> anyhow::Re
 
     let by_kind: Vec<String> =
         Kind::ALL.iter().map(|k| format!("{} {}", k.as_str(), summary.figures.get(k).copied().unwrap_or(0))).collect();
-    println!(
+    writeln!(
+        out,
         "documents: {} new, {} updated, {} unchanged, {} failed",
         summary.new,
         summary.updated,
         summary.unchanged,
         summary.failed.len() + missing.len()
-    );
-    println!("stored:    {} rows, {} figures ({})", summary.rows, summary.figure_count(), by_kind.join(", "));
+    )?;
+    writeln!(out, "stored:    {} rows, {} figures ({})", summary.rows, summary.figure_count(), by_kind.join(", "))?;
     if let Some(m) = metrics {
         let status: Vec<String> = ["met", "missed", "forecast", "no_data"]
             .iter()
             .map(|s| format!("{} {}", s.replace('_', " "), m.status.get(s).copied().unwrap_or(0)))
             .collect();
-        println!(
+        writeln!(
+            out,
             "metrics:   {} metrics, {} observations, {} targets ({})",
             m.metrics,
             m.observations,
             m.targets,
             status.join(", ")
-        );
+        )?;
     }
     let totals = store.totals()?;
-    println!(
+    writeln!(
+        out,
         "database:  {} holds {} documents, {} rows, {} figures",
         db.display(),
         totals.documents,
         totals.rows,
         totals.figures
-    );
-    Ok(if summary.failed.is_empty() && missing.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    )?;
+    Ok((store, summary.failed.is_empty() && missing.is_empty()))
 }

@@ -1,9 +1,11 @@
 //! Helpers shared by the commands: default paths, output formats, and how
 //! numbers are written for people.
 
+pub mod check;
 pub mod extract;
 pub mod ingest;
 pub mod metrics;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 
@@ -20,11 +22,17 @@ pub enum Format {
     Csv,
 }
 
-/// The shipped `data/` folder: the one in the working directory, or the one
-/// beside the sources when run from elsewhere.
+/// A folder of the project (`data`, `dashboards`, `queries`): the one in
+/// the working directory, or the one beside the sources when run from
+/// elsewhere.
+pub fn project_dir(name: &str) -> PathBuf {
+    let local = PathBuf::from(name);
+    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join(name) }
+}
+
+/// The shipped `data/` folder.
 pub fn data_dir() -> PathBuf {
-    let local = PathBuf::from("data");
-    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("data") }
+    project_dir("data")
 }
 
 /// The paths given, or the shipped data folder.

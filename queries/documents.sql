@@ -1,0 +1,4 @@
+-- The reports stored, newest period first.
+SELECT id, title, org, period_label, row_count, figure_count, encoding, ingested_at
+FROM documents
+ORDER BY period DESC NULLS LAST, id

@@ -1,0 +1,187 @@
+//! The JSON API under `/api/`: the data behind the pages, for other tools.
+//! Results of queries come as `{columns, rows, truncated}`; rows are arrays
+//! in column order.
+
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::{Reply, Site, pages};
+use crate::dashboard;
+use crate::frame::Frame;
+
+fn frame(site: &Site, sql: &str, limit: usize) -> Reply {
+    match site.connection().and_then(|c| Frame::query(&c, sql, limit)) {
+        Ok(f) => Reply::json(&f),
+        Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+pub fn index(_: &Site, _: &str) -> Reply {
+    Reply::json(&serde_json::json!({
+        "dashboards": "/api/dashboards",
+        "dashboard": "/api/dashboards/{name}",
+        "panel": "/api/dashboards/{name}/panels/{index}  (index from 1; its data)",
+        "metrics": "/api/metrics",
+        "metric": "/api/metrics/{id}  (the metric, its series and its targets)",
+        "attainment": "/api/attainment",
+        "documents": "/api/documents",
+        "figures": "/api/figures?doc=&row=&kind=&limit=  (limit defaults to 1000)",
+    }))
+}
+
+#[derive(Serialize)]
+struct DashboardEntry<'a> {
+    name: &'a str,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    url: String,
+    error: Option<&'a str>,
+}
+
+pub fn dashboards(site: &Site, _: &str) -> Reply {
+    let list: Vec<DashboardEntry> = site
+        .dashboards
+        .iter()
+        .map(|d| DashboardEntry {
+            name: &d.name,
+            title: d.dashboard.as_ref().ok().map(|x| x.title.as_str()),
+            description: d.dashboard.as_ref().ok().map(|x| x.description.as_str()),
+            url: format!("/d/{}", dashboard::encode(&d.name)),
+            error: d.dashboard.as_ref().err().map(String::as_str),
+        })
+        .collect();
+    Reply::json(&list)
+}
+
+#[derive(Serialize)]
+struct PanelData<'a> {
+    index: usize,
+    title: &'a str,
+    kind: &'a str,
+    error: Option<&'a str>,
+    data: &'a Frame,
+    csv: String,
+    xlsx: String,
+}
+
+pub fn dashboard(site: &Site, name: &str) -> Reply {
+    match pages::rendered(site, name) {
+        Ok(r) => {
+            let panels: Vec<PanelData> = r
+                .panels
+                .iter()
+                .map(|p| PanelData {
+                    index: p.index + 1,
+                    title: &p.title,
+                    kind: p.kind,
+                    error: match &p.body {
+                        dashboard::Body::Error { message } => Some(message.as_str()),
+                        _ => None,
+                    },
+                    data: &p.frame,
+                    csv: format!("/d/{}/panels/{}.csv", dashboard::encode(name), p.index + 1),
+                    xlsx: format!("/d/{}/panels/{}.xlsx", dashboard::encode(name), p.index + 1),
+                })
+                .collect();
+            Reply::json(
+                &serde_json::json!({ "name": r.name, "title": r.title, "description": r.description, "panels": panels }),
+            )
+        }
+        Err((status, msg)) => Reply::error(status, &msg),
+    }
+}
+
+pub fn panel(site: &Site, arg: &str) -> Reply {
+    let Some((name, index)) = arg.rsplit_once('/') else { return Reply::error(StatusCode::NOT_FOUND, "no such panel") };
+    let Some(Ok(d)) = site.dashboard(name).map(|l| &l.dashboard) else {
+        return Reply::error(StatusCode::NOT_FOUND, &format!("no dashboard named {name}"));
+    };
+    let Some(p) = index.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| d.panels.get(i)) else {
+        return Reply::error(StatusCode::NOT_FOUND, &format!("dashboard {name} has no panel {index}"));
+    };
+    match site.connection().map_err(|e| e.to_string()).and_then(|c| dashboard::panel_frame(p, &site.queries, &c)) {
+        Ok(f) => Reply::json(&f),
+        Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+pub fn metrics(site: &Site, _: &str) -> Reply {
+    frame(site, "SELECT id, name, unit, display_unit, scale, direction, source FROM metrics ORDER BY name", 100_000)
+}
+
+pub fn metric(site: &Site, id: &str) -> Reply {
+    let conn = match site.connection() {
+        Ok(c) => c,
+        Err(e) => return Reply::error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
+    let q = |sql: String| Frame::query(&conn, &sql, 100_000).map_err(|e| e.to_string());
+    let id_lit = lit(id);
+    let parts = (
+        q(format!("SELECT id, name, unit, display_unit, scale, direction, source FROM metrics WHERE id = {id_lit}")),
+        q(format!("SELECT * FROM metric_series WHERE metric_id = {id_lit} ORDER BY period_end")),
+        q(format!("SELECT * FROM attainment WHERE metric_id = {id_lit} ORDER BY period")),
+    );
+    match parts {
+        (Ok(m), _, _) if m.rows.is_empty() => Reply::error(StatusCode::NOT_FOUND, &format!("no metric {id}")),
+        (Ok(m), Ok(series), Ok(targets)) => {
+            let metric: serde_json::Map<String, serde_json::Value> = m
+                .columns
+                .iter()
+                .zip(&m.rows[0])
+                .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+                .collect();
+            Reply::json(&serde_json::json!({ "metric": metric, "series": series, "targets": targets }))
+        }
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+pub fn attainment(site: &Site, _: &str) -> Reply {
+    frame(site, "SELECT * FROM attainment", 100_000)
+}
+
+pub fn documents(site: &Site, _: &str) -> Reply {
+    frame(
+        site,
+        "SELECT id, path, title, org, period, period_label, encoding, row_count, figure_count, ingested_at FROM documents \
+         ORDER BY period DESC NULLS LAST, id",
+        100_000,
+    )
+}
+
+/// Filters of `/api/figures`.
+#[derive(Debug, Default, Deserialize)]
+pub struct FigureQuery {
+    pub doc: Option<String>,
+    pub row: Option<u32>,
+    pub kind: Option<String>,
+    pub limit: Option<usize>,
+}
+
+impl FigureQuery {
+    /// A canonical text form, used as the cache key and parsed back.
+    pub fn key(&self) -> String {
+        serde_json::json!({ "doc": self.doc, "row": self.row, "kind": self.kind, "limit": self.limit }).to_string()
+    }
+}
+
+pub fn figures(site: &Site, key: &str) -> Reply {
+    let q: FigureQuery = serde_json::from_str(key).unwrap_or_default();
+    let mut filters = Vec::new();
+    if let Some(d) = &q.doc {
+        filters.push(format!("doc_id = {}", lit(d)));
+    }
+    if let Some(r) = q.row {
+        filters.push(format!("row = {r}"));
+    }
+    if let Some(k) = &q.kind {
+        filters.push(format!("kind = {}", lit(k)));
+    }
+    let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
+    let limit = q.limit.unwrap_or(1000).min(100_000);
+    frame(site, &format!("SELECT * FROM figures {filter} ORDER BY doc_id, seq"), limit)
+}

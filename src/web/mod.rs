@@ -1,0 +1,261 @@
+//! The HTTP server: axum routes over a [`Site`], the data a refresh swaps
+//! whole.
+//!
+//! Handlers are thin: they load the current site, run a page or API
+//! function on a blocking thread (DuckDB calls block), and cache the bytes.
+//! Every page is a pure function of the site, so the cache lives in the
+//! site and goes with it when a refresh swaps in a new one: no
+//! invalidation to get wrong.
+
+mod api;
+mod pages;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use duckdb::Connection;
+
+use crate::dashboard::{self, Loaded, Queries};
+
+/// The stylesheet, embedded so pages work offline and without a CDN.
+pub const STYLE: &str = include_str!("../../templates/style.css");
+
+/// Everything a request reads. Built once per refresh, never mutated but
+/// for its page cache.
+pub struct Site {
+    /// A connection to clone per request (DuckDB connections are not `Sync`).
+    conn: Mutex<Connection>,
+    pub dashboards: Vec<Loaded>,
+    pub queries: Queries,
+    pub dashboards_dir: PathBuf,
+    /// When this site was built (shown in page footers).
+    pub built: chrono::DateTime<chrono::Local>,
+    cache: Mutex<HashMap<String, Reply>>,
+}
+
+/// A finished response body, cheap to clone.
+#[derive(Clone)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: &'static str,
+    pub body: Bytes,
+    /// A file name offered for download.
+    pub filename: Option<String>,
+}
+
+impl Reply {
+    pub fn html(status: StatusCode, body: String) -> Reply {
+        Reply { status, content_type: "text/html; charset=utf-8", body: body.into(), filename: None }
+    }
+
+    pub fn json<T: serde::Serialize>(value: &T) -> Reply {
+        match serde_json::to_vec(value) {
+            Ok(body) => {
+                Reply { status: StatusCode::OK, content_type: "application/json", body: body.into(), filename: None }
+            }
+            Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        }
+    }
+
+    pub fn error(status: StatusCode, message: &str) -> Reply {
+        Reply::json_with(status, &serde_json::json!({ "error": message }))
+    }
+
+    fn json_with(status: StatusCode, value: &serde_json::Value) -> Reply {
+        Reply { status, content_type: "application/json", body: value.to_string().into(), filename: None }
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, self.body).into_response();
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        if let Some(name) = self.filename {
+            let value = format!("attachment; filename*=UTF-8''{}", dashboard::encode(&name));
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+        }
+        res
+    }
+}
+
+impl Site {
+    /// A site over a database, with dashboards and queries read from disk.
+    pub fn new(conn: Connection, dashboards_dir: &Path, queries_dir: &Path) -> Site {
+        let queries = dashboard::spec::load_queries(queries_dir);
+        let dashboards = dashboard::spec::load_dashboards(dashboards_dir, &queries);
+        for d in &dashboards {
+            if let Err(e) = &d.dashboard {
+                tracing::error!("dashboard {}: {e}", d.path);
+            }
+        }
+        Site {
+            conn: Mutex::new(conn),
+            dashboards,
+            queries,
+            dashboards_dir: dashboards_dir.to_owned(),
+            built: chrono::Local::now(),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A fresh connection to the site's database.
+    pub fn connection(&self) -> duckdb::Result<Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner()).try_clone()
+    }
+
+    fn cached(&self, key: &str, make: impl FnOnce(&Site) -> Reply) -> Reply {
+        if let Some(r) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return r.clone();
+        }
+        let reply = make(self);
+        // Errors are not cached: the next request tries again.
+        if reply.status.is_success() {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() > 4096 {
+                cache.clear();
+            }
+            cache.insert(key.to_owned(), reply.clone());
+        }
+        reply
+    }
+
+    pub fn dashboard(&self, name: &str) -> Option<&Loaded> {
+        self.dashboards.iter().find(|d| d.name == name)
+    }
+}
+
+/// The handle a refresh swaps.
+pub struct AppState {
+    pub site: ArcSwap<Site>,
+}
+
+impl AppState {
+    pub fn new(site: Site) -> Arc<AppState> {
+        Arc::new(AppState { site: ArcSwap::from_pointee(site) })
+    }
+
+    /// Replaces the site whole; requests in flight finish on the old one.
+    pub fn swap(&self, site: Site) {
+        self.site.store(Arc::new(site));
+    }
+}
+
+type Shared = State<Arc<AppState>>;
+
+/// Runs a page function on a blocking thread against the current site,
+/// through its cache.
+async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply) -> Reply {
+    let site = state.site.load_full();
+    tokio::task::spawn_blocking(move || {
+        let arg = key.split_once(' ').map_or("", |(_, a)| a).to_owned();
+        site.cached(&key, |s| make(s, &arg))
+    })
+    .await
+    .unwrap_or_else(|e| Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+/// All routes: pages, downloads, the JSON API and the stylesheet.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(|State(s): Shared| async move { serve(s, "index".into(), pages::index).await }))
+        .route(
+            "/d/{name}",
+            get(|State(s): Shared, UrlPath(name): UrlPath<String>| async move {
+                serve(s, format!("dashboard {name}"), pages::dashboard).await
+            }),
+        )
+        .route(
+            "/d/{name}/panels/{file}",
+            get(|State(s): Shared, UrlPath((name, file)): UrlPath<(String, String)>| async move {
+                serve(s, format!("download {name}/{file}"), pages::download).await
+            }),
+        )
+        .route("/metrics", get(|State(s): Shared| async move { serve(s, "metrics".into(), pages::metrics).await }))
+        .route(
+            "/metrics/{id}",
+            get(|State(s): Shared, UrlPath(id): UrlPath<String>| async move {
+                serve(s, format!("metric {id}"), pages::metric).await
+            }),
+        )
+        .route(
+            "/docs/{doc}",
+            get(|State(s): Shared, UrlPath(doc): UrlPath<String>| async move {
+                serve(s, format!("document {doc}"), pages::document).await
+            }),
+        )
+        .route(
+            "/docs/{doc}/rows/{row}",
+            get(|State(s): Shared, UrlPath((doc, row)): UrlPath<(String, String)>| async move {
+                serve(s, format!("row {doc}/{row}"), pages::row).await
+            }),
+        )
+        .route("/api", get(|State(s): Shared| async move { serve(s, "api".into(), api::index).await }))
+        .route(
+            "/api/dashboards",
+            get(|State(s): Shared| async move { serve(s, "api-dashboards".into(), api::dashboards).await }),
+        )
+        .route(
+            "/api/dashboards/{name}",
+            get(|State(s): Shared, UrlPath(name): UrlPath<String>| async move {
+                serve(s, format!("api-dashboard {name}"), api::dashboard).await
+            }),
+        )
+        .route(
+            "/api/dashboards/{name}/panels/{index}",
+            get(|State(s): Shared, UrlPath((name, index)): UrlPath<(String, String)>| async move {
+                serve(s, format!("api-panel {name}/{index}"), api::panel).await
+            }),
+        )
+        .route(
+            "/api/metrics",
+            get(|State(s): Shared| async move { serve(s, "api-metrics".into(), api::metrics).await }),
+        )
+        .route(
+            "/api/metrics/{id}",
+            get(|State(s): Shared, UrlPath(id): UrlPath<String>| async move {
+                serve(s, format!("api-metric {id}"), api::metric).await
+            }),
+        )
+        .route(
+            "/api/attainment",
+            get(|State(s): Shared| async move { serve(s, "api-attainment".into(), api::attainment).await }),
+        )
+        .route(
+            "/api/documents",
+            get(|State(s): Shared| async move { serve(s, "api-documents".into(), api::documents).await }),
+        )
+        .route(
+            "/api/figures",
+            get(|State(s): Shared, Query(q): Query<api::FigureQuery>| async move {
+                serve(s, format!("api-figures {}", q.key()), api::figures).await
+            }),
+        )
+        .route(
+            "/static/style.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    STYLE,
+                )
+            }),
+        )
+        .fallback(|State(s): Shared| async move { serve(s, "not-found".into(), pages::not_found).await })
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,611 @@
+//! HTML pages: each a function from the site and the address's argument to
+//! a finished reply, through an askama template. Document text reaches the
+//! templates as plain strings, which askama escapes.
+
+use askama::Template;
+use axum::http::StatusCode;
+use duckdb::Connection;
+
+use super::{Reply, Site};
+use crate::dashboard::{self, Body, Figure, KpiView, Rendered, TableView};
+use crate::frame::Frame;
+
+/// A link in the navigation bar.
+pub struct NavLink {
+    pub name: String,
+    pub title: String,
+}
+
+fn nav(site: &Site) -> Vec<NavLink> {
+    site.dashboards
+        .iter()
+        .map(|d| NavLink {
+            name: dashboard::encode(&d.name),
+            title: d.dashboard.as_ref().map_or_else(|_| d.name.clone(), |x| x.title.clone()),
+        })
+        .collect()
+}
+
+fn built(site: &Site) -> String {
+    site.built.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn page(status: StatusCode, t: &impl Template) -> Reply {
+    match t.render() {
+        Ok(html) => Reply::html(status, html),
+        Err(e) => Reply::html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("<p>页面无法生成：{}</p>", html_escape::encode_text(&e.to_string())),
+        ),
+    }
+}
+
+/// A page that could not be made: the reason, in words and in the log.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Vec<NavLink>,
+    built: String,
+    title: String,
+    message: String,
+    detail: String,
+}
+
+fn error_page(site: &Site, status: StatusCode, title: &str, message: &str, detail: &str) -> Reply {
+    if status.is_server_error() {
+        tracing::error!("{title}: {message} {detail}");
+    }
+    page(
+        status,
+        &ErrorPage {
+            nav: nav(site),
+            built: built(site),
+            title: title.to_owned(),
+            message: message.to_owned(),
+            detail: detail.to_owned(),
+        },
+    )
+}
+
+pub fn not_found(site: &Site, _: &str) -> Reply {
+    error_page(site, StatusCode::NOT_FOUND, "找不到页面", "这个地址没有内容。", "")
+}
+
+fn with_conn(site: &Site, f: impl FnOnce(&Connection) -> Reply) -> Reply {
+    match site.connection() {
+        Ok(c) => f(&c),
+        Err(e) => error_page(site, StatusCode::SERVICE_UNAVAILABLE, "数据库不可用", "数据库连接失败。", &e.to_string()),
+    }
+}
+
+fn query(conn: &Connection, sql: &str) -> Result<Frame, String> {
+    Frame::query(conn, sql, 10_000).map_err(|e| e.to_string())
+}
+
+/// SQL string literal.
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+// ------------------------------------------------------------------ index
+
+struct DashLink {
+    href: String,
+    title: String,
+    description: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    nav: Vec<NavLink>,
+    built: String,
+    dashboards: Vec<DashLink>,
+    documents: TableView,
+}
+
+pub fn index(site: &Site, _: &str) -> Reply {
+    with_conn(site, |conn| {
+        let dashboards = site
+            .dashboards
+            .iter()
+            .map(|d| DashLink {
+                href: format!("/d/{}", dashboard::encode(&d.name)),
+                title: d.dashboard.as_ref().map_or_else(|_| d.name.clone(), |x| x.title.clone()),
+                description: d.dashboard.as_ref().map_or_else(|_| String::new(), |x| x.description.clone()),
+                error: d.dashboard.as_ref().err().map(|e| format!("{}: {e}", d.path)),
+            })
+            .collect();
+        let docs = match query(
+            conn,
+            "SELECT id, title, org, period_label, row_count AS rows_n, figure_count AS figures_n FROM documents \
+             ORDER BY period DESC NULLS LAST, id",
+        ) {
+            Ok(f) => f,
+            Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "首页", "文档列表读取失败。", &e),
+        };
+        let mut documents = dashboard::table(
+            &docs,
+            Some(&["title".into(), "org".into(), "period_label".into(), "rows_n".into(), "figures_n".into()]),
+        );
+        documents.header = vec!["标题".into(), "单位".into(), "期间".into(), "行数".into(), "数字数".into()];
+        page(StatusCode::OK, &IndexPage { nav: nav(site), built: built(site), dashboards, documents })
+    })
+}
+
+// ------------------------------------------------------------- dashboards
+
+/// A panel as the template lays it out.
+struct PanelView {
+    index: usize,
+    title: String,
+    description: String,
+    width: String,
+    charts: Vec<Figure>,
+    table: Option<TableView>,
+    kpi: Option<KpiView>,
+    error: Option<String>,
+    csv: String,
+    xlsx: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    nav: Vec<NavLink>,
+    built: String,
+    title: String,
+    description: String,
+    panels: Vec<PanelView>,
+}
+
+/// Renders a dashboard by name: what the page, the API and downloads share.
+pub fn rendered(site: &Site, name: &str) -> Result<Rendered, (StatusCode, String)> {
+    let loaded = site.dashboard(name).ok_or((StatusCode::NOT_FOUND, format!("没有名为 {name} 的仪表板")))?;
+    let d =
+        loaded.dashboard.as_ref().map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, format!("{}: {e}", loaded.path)))?;
+    let conn = site.connection().map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+    Ok(dashboard::render(name, d, &site.queries, &conn))
+}
+
+pub fn dashboard(site: &Site, name: &str) -> Reply {
+    let r = match rendered(site, name) {
+        Ok(r) => r,
+        Err((status, msg)) if status == StatusCode::NOT_FOUND => {
+            return error_page(site, status, "找不到仪表板", &msg, "");
+        }
+        Err((status, msg)) => {
+            return error_page(site, status, "仪表板文件有误", "这个仪表板的定义文件无法使用，请修正后刷新：", &msg);
+        }
+    };
+    for p in &r.panels {
+        if let Body::Error { message } = &p.body {
+            tracing::error!("dashboard {name}, panel {} ({}): {message}", p.index + 1, p.title);
+        }
+    }
+    let base = format!("/d/{}/panels", dashboard::encode(name));
+    let panels = r
+        .panels
+        .into_iter()
+        .map(|p| {
+            let (charts, table, kpi, error) = match p.body {
+                Body::Charts { charts } => (charts, None, None, None),
+                Body::Table(t) => (vec![], Some(t), None, None),
+                Body::Kpi(k) => (vec![], None, Some(k), None),
+                Body::Error { message } => (vec![], None, None, Some(message)),
+            };
+            PanelView {
+                index: p.index,
+                title: p.title,
+                description: p.description,
+                width: p.width.to_owned(),
+                charts,
+                table,
+                kpi,
+                error,
+                csv: format!("{base}/{}.csv", p.index + 1),
+                xlsx: format!("{base}/{}.xlsx", p.index + 1),
+            }
+        })
+        .collect();
+    page(
+        StatusCode::OK,
+        &DashboardPage { nav: nav(site), built: built(site), title: r.title, description: r.description, panels },
+    )
+}
+
+/// `/d/{name}/panels/{n}.csv` or `.xlsx`: a panel's data (n from 1).
+pub fn download(site: &Site, arg: &str) -> Reply {
+    let Some((name, file)) = arg.rsplit_once('/') else { return not_found(site, arg) };
+    let Some((n, ext)) = file.rsplit_once('.') else { return not_found(site, arg) };
+    let Some(index) = n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) else { return not_found(site, arg) };
+    let Some(Ok(d)) = site.dashboard(name).map(|l| &l.dashboard) else { return not_found(site, arg) };
+    let Some(panel) = d.panels.get(index) else { return not_found(site, arg) };
+    with_conn(site, |conn| {
+        let frame = match dashboard::panel_frame(panel, &site.queries, conn) {
+            Ok(f) => f,
+            Err(e) => return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        };
+        let filename = format!("{}-{}.{ext}", name, panel.title);
+        match ext {
+            "csv" => Reply {
+                status: StatusCode::OK,
+                content_type: "text/csv; charset=utf-8",
+                body: frame.to_csv().into(),
+                filename: Some(filename),
+            },
+            "xlsx" => match frame.to_xlsx(&panel.title) {
+                Ok(bytes) => Reply {
+                    status: StatusCode::OK,
+                    content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    body: bytes.into(),
+                    filename: Some(filename),
+                },
+                Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            },
+            _ => not_found(site, arg),
+        }
+    })
+}
+
+// ---------------------------------------------------------------- metrics
+
+#[derive(Template)]
+#[template(path = "metrics.html")]
+struct MetricsPage {
+    nav: Vec<NavLink>,
+    built: String,
+    metrics: TableView,
+}
+
+pub fn metrics(site: &Site, _: &str) -> Reply {
+    with_conn(site, |conn| {
+        let sql = "SELECT m.id AS metric_id, m.name AS metric, m.display_unit AS unit, \
+                   (SELECT count(*) FROM metric_series s WHERE s.metric_id = m.id) AS periods, \
+                   (SELECT count(*) FROM targets t WHERE t.metric_id = m.id) AS targets, \
+                   CASE m.source WHEN 'catalogue' THEN '目录' ELSE '文本' END AS source \
+                   FROM metrics m ORDER BY targets DESC, periods DESC, metric";
+        match query(conn, sql) {
+            Ok(f) => {
+                let mut t = dashboard::table(&f, None);
+                t.header = vec!["指标".into(), "单位".into(), "时期数".into(), "目标数".into(), "来源".into()];
+                page(StatusCode::OK, &MetricsPage { nav: nav(site), built: built(site), metrics: t })
+            }
+            Err(e) => error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "全部指标", "指标列表读取失败。", &e),
+        }
+    })
+}
+
+#[derive(Template)]
+#[template(path = "metric.html")]
+struct MetricPage {
+    nav: Vec<NavLink>,
+    built: String,
+    name: String,
+    unit: String,
+    id: String,
+    source: String,
+    chart: String,
+    targets: TableView,
+    observations: TableView,
+}
+
+pub fn metric(site: &Site, id: &str) -> Reply {
+    with_conn(site, |conn| {
+        let head = match query(conn, &format!("SELECT name, display_unit, source FROM metrics WHERE id = {}", lit(id)))
+        {
+            Ok(f) if !f.rows.is_empty() => f,
+            Ok(_) => {
+                return error_page(site, StatusCode::NOT_FOUND, "找不到指标", &format!("没有编号为 {id} 的指标。"), "");
+            }
+            Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标读取失败。", &e),
+        };
+        let (name, unit, source) = (head.rows[0][0].text(), head.rows[0][1].text(), head.rows[0][2].text());
+        let series_sql = format!(
+            "SELECT s.metric_id, s.metric, s.period_end, s.period_label, s.value / m.scale AS value, NULL::DOUBLE AS target, \
+             NULL AS comparator, s.basis, m.display_unit AS unit, s.doc_id, s.row, s.figure_seq \
+             FROM metric_series s JOIN metrics m ON m.id = s.metric_id WHERE s.metric_id = {id} \
+             UNION ALL SELECT t.metric_id, m.name, t.period_end, t.period_label, NULL, t.value / m.scale, t.comparator, NULL, \
+             m.display_unit, t.doc_id, t.row, t.target_seq FROM targets t JOIN metrics m ON m.id = t.metric_id \
+             WHERE t.metric_id = {id} ORDER BY period_end",
+            id = lit(id)
+        );
+        let panel = dashboard::Panel {
+            title: name.clone(),
+            kind: dashboard::Kind::Line,
+            query: None,
+            sql: Some(series_sql),
+            description: String::new(),
+            width: dashboard::Width::Full,
+            x: None,
+            y: None,
+            label: None,
+            value: None,
+            target: None,
+            actual: None,
+            ratio: None,
+            status: None,
+            comparator: None,
+            tolerance: None,
+            basis: None,
+            series: None,
+            unit: None,
+            split: None,
+            columns: None,
+            limit: None,
+        };
+        let rendered = dashboard::render_panel(0, &panel, &site.queries, conn);
+        let chart = match rendered.body {
+            Body::Charts { mut charts } if !charts.is_empty() => charts.remove(0).svg,
+            Body::Error { message } => {
+                return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, &name, "走势图无法生成。", &message);
+            }
+            _ => String::new(),
+        };
+        let targets = query(
+            conn,
+            &format!(
+                "SELECT period_label, comparator, target / scale AS target, actual / scale AS actual, ratio, status, \
+                 display_unit AS unit, doc_id, row, coalesce(actual_seq, target_seq) AS figure_seq, target_text, actual_text \
+                 FROM attainment WHERE metric_id = {} ORDER BY period",
+                lit(id)
+            ),
+        );
+        let observations = query(
+            conn,
+            &format!(
+                "SELECT o.period_label, o.value / m.scale AS value, m.display_unit AS unit, o.basis, f.text, o.doc_id, o.row, \
+                 o.figure_seq FROM observations o JOIN metrics m ON m.id = o.metric_id \
+                 LEFT JOIN figures f ON f.doc_id = o.doc_id AND f.seq = o.figure_seq \
+                 WHERE o.metric_id = {} ORDER BY o.period_end, o.doc_id",
+                lit(id)
+            ),
+        );
+        match (targets, observations) {
+            (Ok(t), Ok(o)) => page(
+                StatusCode::OK,
+                &MetricPage {
+                    nav: nav(site),
+                    built: built(site),
+                    name,
+                    unit,
+                    id: id.to_owned(),
+                    source: if source == "catalogue" { "指标目录" } else { "报告文本" }.to_owned(),
+                    chart,
+                    targets: dashboard::table(&t, None),
+                    observations: dashboard::table(&o, None),
+                },
+            ),
+            (Err(e), _) | (_, Err(e)) => {
+                error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标数据读取失败。", &e)
+            }
+        }
+    })
+}
+
+// -------------------------------------------------------------- documents
+
+struct RowLink {
+    href: String,
+    index: String,
+    dimension: String,
+    task: String,
+    status: String,
+    issue: String,
+    figures: String,
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    nav: Vec<NavLink>,
+    built: String,
+    title: String,
+    facts: Vec<(String, String)>,
+    rows: Vec<RowLink>,
+}
+
+fn excerpt(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
+}
+
+pub fn document(site: &Site, doc: &str) -> Reply {
+    with_conn(site, |conn| {
+        let head = match query(
+            conn,
+            &format!(
+                "SELECT coalesce(title, id), coalesce(org, ''), coalesce(period_label, ''), path, encoding, row_count, figure_count, \
+                 ingested_at FROM documents WHERE id = {}",
+                lit(doc)
+            ),
+        ) {
+            Ok(f) if !f.rows.is_empty() => f,
+            Ok(_) => {
+                return error_page(site, StatusCode::NOT_FOUND, "找不到文档", &format!("没有名为 {doc} 的文档。"), "");
+            }
+            Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "文档", "文档读取失败。", &e),
+        };
+        let h = &head.rows[0];
+        let facts = ["单位", "期间", "文件", "编码", "行数", "数字数", "读入时间"]
+            .iter()
+            .zip(&h[1..])
+            .map(|(k, v)| (k.to_string(), v.text()))
+            .collect();
+        let rows = match query(
+            conn,
+            &format!(
+                "SELECT r.row, r.dimension, r.task, r.status, r.issue, (SELECT count(*) FROM figures f WHERE f.doc_id = r.doc_id \
+                 AND f.row = r.row) FROM rows r WHERE r.doc_id = {} ORDER BY r.row",
+                lit(doc)
+            ),
+        ) {
+            Ok(f) => f,
+            Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "文档", "文档各行读取失败。", &e),
+        };
+        let rows = rows
+            .rows
+            .iter()
+            .map(|r| RowLink {
+                href: format!("/docs/{}/rows/{}", dashboard::encode(doc), r[0].text()),
+                index: r[0].text(),
+                dimension: r[1].text(),
+                task: excerpt(&r[2].text(), 80),
+                status: excerpt(&r[3].text(), 160),
+                issue: excerpt(&r[4].text(), 60),
+                figures: r[5].text(),
+            })
+            .collect();
+        page(StatusCode::OK, &DocumentPage { nav: nav(site), built: built(site), title: h[0].text(), facts, rows })
+    })
+}
+
+/// A piece of a cell's text: plain, or a figure to highlight.
+struct Segment {
+    text: String,
+    figure: Option<FigureMark>,
+}
+
+struct FigureMark {
+    seq: String,
+    kind: String,
+    tip: String,
+}
+
+struct CellView {
+    name: String,
+    segments: Vec<Segment>,
+}
+
+#[derive(Template)]
+#[template(path = "row.html")]
+struct RowPage {
+    nav: Vec<NavLink>,
+    built: String,
+    doc_title: String,
+    doc_href: String,
+    row: String,
+    dimension: String,
+    cells: Vec<CellView>,
+    figures: TableView,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// Splits a cell's text at its figures' spans (char offsets).
+fn segments(text: &str, spans: &[(usize, usize, FigureMark)]) -> Vec<Segment> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e, mark) in spans {
+        let (s, e) = ((*s).min(chars.len()), (*e).min(chars.len()));
+        if s < at {
+            continue;
+        }
+        if s > at {
+            out.push(Segment { text: chars[at..s].iter().collect(), figure: None });
+        }
+        out.push(Segment {
+            text: chars[s..e].iter().collect(),
+            figure: Some(FigureMark { seq: mark.seq.clone(), kind: mark.kind.clone(), tip: mark.tip.clone() }),
+        });
+        at = e;
+    }
+    if at < chars.len() {
+        out.push(Segment { text: chars[at..].iter().collect(), figure: None });
+    }
+    out
+}
+
+pub fn row(site: &Site, arg: &str) -> Reply {
+    let Some((doc, row)) = arg.rsplit_once('/') else { return not_found(site, arg) };
+    let Ok(row) = row.parse::<u32>() else { return not_found(site, arg) };
+    with_conn(site, |conn| {
+        let cells = match query(
+            conn,
+            &format!(
+                "SELECT r.dimension, r.task, r.status, r.issue, coalesce(d.title, d.id), (SELECT max(row) FROM rows x WHERE x.doc_id = r.doc_id) \
+                 FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.doc_id = {} AND r.row = {row}",
+                lit(doc)
+            ),
+        ) {
+            Ok(f) if !f.rows.is_empty() => f,
+            Ok(_) => {
+                return error_page(
+                    site,
+                    StatusCode::NOT_FOUND,
+                    "找不到这一行",
+                    &format!("文档 {doc} 没有第 {row} 行。"),
+                    "",
+                );
+            }
+            Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "行", "这一行读取失败。", &e),
+        };
+        let figures = match query(
+            conn,
+            &format!(
+                "SELECT seq AS figure_seq, col, span_start, span_end, text, value, unit, qualifier, kind, label FROM figures \
+                 WHERE doc_id = {} AND row = {row} ORDER BY seq",
+                lit(doc)
+            ),
+        ) {
+            Ok(f) => f,
+            Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "行", "这一行的数字读取失败。", &e),
+        };
+        let c = &cells.rows[0];
+        let kinds = |k: &str| match k {
+            "target" => "目标",
+            "actual" => "实际",
+            "growth" => "增速",
+            "share" => "占比",
+            "forecast" => "预计",
+            _ => "其他",
+        };
+        let mut views = Vec::new();
+        for (i, (col, name)) in
+            [("task", "自查内容（年度任务）"), ("status", "落实情况"), ("issue", "存在问题及原因")].iter().enumerate()
+        {
+            let text = c[i + 1].text();
+            let spans: Vec<(usize, usize, FigureMark)> = figures
+                .rows
+                .iter()
+                .filter(|f| f[1].text() == *col)
+                .map(|f| {
+                    let tip = format!("{}：{}{}（{}）", f[9].text(), f[5].text(), f[6].text(), kinds(&f[8].text()));
+                    (
+                        f[2].as_f64().unwrap_or(0.0) as usize,
+                        f[3].as_f64().unwrap_or(0.0) as usize,
+                        FigureMark { seq: f[0].text(), kind: f[8].text(), tip },
+                    )
+                })
+                .collect();
+            views.push(CellView { name: name.to_string(), segments: segments(&text, &spans) });
+        }
+        let mut table = dashboard::table(
+            &figures,
+            Some(&["text".into(), "value".into(), "unit".into(), "qualifier".into(), "kind".into(), "label".into()]),
+        );
+        table.header = vec!["原文".into(), "数值".into(), "单位".into(), "限定".into(), "类型".into(), "指标".into()];
+        for (cells, f) in table.rows.iter_mut().zip(&figures.rows) {
+            cells[0].1 = Some(format!("#f{}", f[0].text()));
+            cells[4].0 = kinds(&f[8].text()).to_owned();
+        }
+        let last = c[5].as_f64().unwrap_or(0.0) as u32;
+        let base = format!("/docs/{}/rows", dashboard::encode(doc));
+        page(
+            StatusCode::OK,
+            &RowPage {
+                nav: nav(site),
+                built: built(site),
+                doc_title: c[4].text(),
+                doc_href: format!("/docs/{}", dashboard::encode(doc)),
+                row: row.to_string(),
+                dimension: c[0].text(),
+                cells: views,
+                figures: table,
+                prev: (row > 1).then(|| format!("{base}/{}", row - 1)),
+                next: (row < last).then(|| format!("{base}/{}", row + 1)),
+            },
+        )
+    })
+}

@@ -1,0 +1,224 @@
+//! Every page and API route, driven in-process through the router.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use super::*;
+use crate::store::{Prepared, Store};
+
+fn store_with(docs: &[(&str, &[u8])]) -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    let prepared: Vec<Prepared> = docs
+        .iter()
+        .map(|(id, bytes)| {
+            let document = crate::document::parse(id, bytes).unwrap();
+            let figures = crate::extract::figures(&document);
+            Prepared {
+                document,
+                figures,
+                path: format!("{id}.txt"),
+                content_hash: id.to_string(),
+                bytes: bytes.len() as u64,
+            }
+        })
+        .collect();
+    store.replace(&prepared).unwrap();
+    let cat = crate::metrics::catalogue::Catalogue::parse(include_str!("../../data/metrics.toml")).unwrap();
+    crate::ingest::refresh_metrics(&mut store, &cat, "test", true).unwrap();
+    store
+}
+
+fn app_with(store: &Store) -> Router {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new(store.connection().try_clone().unwrap(), &root.join("dashboards"), &root.join("queries"));
+    router(AppState::new(site))
+}
+
+fn seed() -> Store {
+    store_with(&[("seed-2022", include_bytes!("../../data/seed-2022.txt"))])
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, String, String) {
+    let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, ct, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn index_lists_dashboards_and_documents() {
+    let store = seed();
+    let app = app_with(&store);
+    let (status, ct, body) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/html"));
+    assert!(body.contains("目标完成情况总览") && body.contains("指标趋势"));
+    assert!(body.contains("市科委、中关村管委会2022年度日常履职考核事项完成情况自查表"));
+    assert!(body.contains(r#"href="/d/overview""#) && body.contains(r#"href="/docs/seed-2022""#));
+}
+
+#[tokio::test]
+async fn dashboards_render_charts_with_chinese_labels() {
+    let store = seed();
+    let app = app_with(&store);
+    let (status, _, body) = get(&app, "/d/overview").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<svg class=\"chart\""), "charts are inline SVG");
+    assert!(body.contains("产业协同创新平台"));
+    assert!(body.contains("<title>"), "marks have tooltips");
+    assert!(body.contains("/d/overview/panels/4.csv") && body.contains("/d/overview/panels/4.xlsx"));
+    assert!(!body.contains("此面板无法显示"), "no panel failed");
+    let (status, _, body) = get(&app, "/d/trends").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<svg class=\"chart\""));
+}
+
+#[tokio::test]
+async fn unknown_addresses_are_404() {
+    let store = seed();
+    let app = app_with(&store);
+    for uri in [
+        "/d/nope",
+        "/metrics/nope",
+        "/docs/nope",
+        "/docs/seed-2022/rows/999",
+        "/nothing/here",
+        "/d/overview/panels/99.csv",
+    ] {
+        let (status, _, _) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn metric_page_has_series_and_figures() {
+    let store = seed();
+    let app = app_with(&store);
+    let (status, _, body) = get(&app, "/metrics/jjj-contracts").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("北京流向津冀技术合同") && body.contains("<svg class=\"chart\""));
+    assert!(body.contains("5271") && body.contains("按增速推算"), "reported and derived points listed");
+    let (status, _, body) = get(&app, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"href="/metrics/jjj-contracts""#));
+}
+
+#[tokio::test]
+async fn document_and_row_pages() {
+    let store = seed();
+    let app = app_with(&store);
+    let (status, _, body) = get(&app, "/docs/seed-2022").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"href="/docs/seed-2022/rows/3""#));
+    let (status, _, body) = get(&app, "/docs/seed-2022/rows/3").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"class="fig actual""#) && body.contains(">312辆</mark>"), "the figure is highlighted");
+    assert!(body.contains("赛时共投入"), "the sentence is shown");
+}
+
+#[tokio::test]
+async fn downloads_are_csv_and_xlsx() {
+    let store = seed();
+    let app = app_with(&store);
+    let (status, ct, body) = get(&app, "/d/overview/panels/4.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"));
+    assert!(body.starts_with("metric_id,metric,") && body.contains("产业协同创新平台"));
+    let res =
+        app.clone().oneshot(Request::get("/d/overview/panels/4.xlsx").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&bytes[..2], b"PK");
+}
+
+#[tokio::test]
+async fn api_routes() {
+    let store = seed();
+    let app = app_with(&store);
+    for uri in [
+        "/api",
+        "/api/dashboards",
+        "/api/dashboards/overview",
+        "/api/dashboards/overview/panels/4",
+        "/api/metrics",
+        "/api/metrics/jjj-contracts",
+        "/api/attainment",
+        "/api/documents",
+        "/api/figures?doc=seed-2022&row=3",
+    ] {
+        let (status, ct, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        assert_eq!(ct, "application/json", "{uri}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|e| panic!("{uri}: {e}"));
+    }
+    let (_, _, body) = get(&app, "/api/figures?doc=seed-2022&row=3").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 2, "312辆 and 70MPa");
+    let (status, _, _) = get(&app, "/api/metrics/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn document_text_is_escaped_everywhere() {
+    let evil = "考评维度\t自查内容\t落实情况\t存在问题\n\t<script>alert(1)</script>任务\t新建<script>9个</script>平台，<img src=x onerror=alert(2)>\t无\n";
+    let store = store_with(&[("evil", evil.as_bytes())]);
+    let app = app_with(&store);
+    for uri in ["/docs/evil", "/docs/evil/rows/1", "/", "/d/overview", "/metrics"] {
+        let (_, _, body) = get(&app, uri).await;
+        assert!(!body.contains("<script>alert"), "{uri} has a live script");
+        assert!(!body.contains("<img src=x"), "{uri} has a live img");
+    }
+    let (_, _, body) = get(&app, "/docs/evil/rows/1").await;
+    assert!(
+        body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || body.contains("&lt;script&gt;alert(1)"),
+        "shown as text"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_dashboard_shows_its_error_and_the_others_work() {
+    let store = seed();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.toml"),
+        "title = \"坏的\"\n[[panel]]\ntitle = \"x\"\nkind = \"pie\"\nsql = \"SELECT 1\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("good.toml"),
+        "title = \"好的\"\n[[panel]]\ntitle = \"文档\"\nkind = \"table\"\nquery = \"documents\"\n",
+    )
+    .unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new(store.connection().try_clone().unwrap(), dir.path(), &root.join("queries"));
+    let app = router(AppState::new(site));
+    let (status, _, body) = get(&app, "/d/broken").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body.contains("broken.toml") && body.contains("line 4") && body.contains("pie"), "{body}");
+    let (status, _, body) = get(&app, "/d/good").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("市科委"));
+    let (_, _, body) = get(&app, "/").await;
+    assert!(body.contains("定义文件有误"), "the index flags it");
+}
+
+#[tokio::test]
+async fn a_swap_replaces_the_data_whole() {
+    let store = seed();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new(store.connection().try_clone().unwrap(), &root.join("dashboards"), &root.join("queries"));
+    let state = AppState::new(site);
+    let app = router(Arc::clone(&state));
+    let (_, _, before) = get(&app, "/").await;
+    assert!(before.contains("seed-2022"));
+    let other = store_with(&[("kw-2021", include_bytes!("../../tests/fixtures/kw-2021.txt"))]);
+    state.swap(Site::new(other.connection().try_clone().unwrap(), &root.join("dashboards"), &root.join("queries")));
+    let (_, _, after) = get(&app, "/").await;
+    assert!(after.contains("kw-2021") && !after.contains("/docs/seed-2022"), "cached pages went with the old site");
+}
