@@ -432,3 +432,57 @@ impl Store {
         )?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_view_and_column_is_commented() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.connection();
+        let bare: Vec<String> = conn
+            .prepare(
+                "SELECT table_name || '.' || column_name FROM duckdb_columns() \
+                 WHERE schema_name = 'main' AND NOT internal AND table_name NOT IN (SELECT view_name FROM duckdb_views()) \
+                 AND (comment IS NULL OR comment = '')",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(bare.is_empty(), "columns without a comment: {bare:?}");
+        let bare: Vec<String> = conn
+            .prepare(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND (comment IS NULL OR comment = '') \
+                 UNION ALL SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal \
+                 AND (comment IS NULL OR comment = '')",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(bare.is_empty(), "tables or views without a comment: {bare:?}");
+    }
+
+    #[test]
+    fn an_older_schema_is_rebuilt_and_a_newer_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.duckdb");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE meta (key VARCHAR, value VARCHAR); INSERT INTO meta VALUES ('schema_version', '1'); CREATE TABLE figures (x INTEGER);").unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.upgraded_from, Some(1));
+        assert_eq!(store.totals().unwrap().figures, 0);
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'", []).unwrap();
+        drop(conn);
+        let err = Store::open(&path).err().expect("a newer schema is refused");
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+}
