@@ -1,14 +1,21 @@
--- Targets missed, furthest short first, with the words of both figures.
-SELECT a.metric_id,
-       a.metric,
-       a.period_label,
-       a.target_text,
-       a.actual_text,
-       a.ratio,
-       a.shortfall / a.scale AS shortfall,
-       a.display_unit AS unit,
-       a.doc_id,
-       a."row"
-FROM attainment a
-WHERE a.status = 'missed'
-ORDER BY a.ratio NULLS LAST
+-- Targets missed, furthest short first, with the words of both figures
+-- (one per metric and period: the latest report's).
+SELECT metric_id,
+       metric,
+       period_label,
+       target_text,
+       actual_text,
+       ratio,
+       shortfall / scale AS shortfall,
+       display_unit AS unit,
+       doc_id,
+       "row"
+FROM (
+    SELECT a.*,
+           row_number() OVER (PARTITION BY a.metric_id, a.period ORDER BY d.ingested_at DESC, a.doc_id DESC, a."row") AS pick
+    FROM attainment a
+    LEFT JOIN documents d ON d.id = a.doc_id
+    WHERE a.status = 'missed'
+)
+WHERE pick = 1
+ORDER BY ratio NULLS LAST

@@ -243,16 +243,20 @@ impl Overlay {
     }
 }
 
-/// Finishes a plotters SVG: scales with its container, carries an
+/// Finishes a plotters SVG: scales with its container but not below four
+/// fifths of its drawn width (narrower, its text would be too small to
+/// read: on a phone the chart scrolls sideways instead), carries an
 /// accessible name, and gets the overlay on top.
 fn finish(svg: String, name: &str, overlay: Overlay) -> String {
     let body_at = svg.find('>').map_or(0, |i| i + 1);
     let (head, rest) = svg.split_at(body_at);
     let view_box = head.split("viewBox=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("0 0 760 300");
+    let width: u32 = view_box.split(' ').nth(2).and_then(|w| w.parse().ok()).unwrap_or(WIDTH);
     let rest = rest.trim_end();
     let rest = rest.strip_suffix("</svg>").unwrap_or(rest);
     format!(
-        r#"<svg class="chart" viewBox="{view_box}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">{rest}<g class="overlay">{}</g></svg>"#,
+        r#"<svg class="chart" viewBox="{view_box}" style="min-width:{}px" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">{rest}<g class="overlay">{}</g></svg>"#,
+        width * 4 / 5,
         esc(name),
         overlay.0
     )
@@ -370,7 +374,8 @@ pub fn bullet(name: &str, width: u32, rows: &[Bullet]) -> String {
         let Ok(mut chart) = chart else { return empty("图表无法绘制") };
         let y_of = |i: usize| (n - i - 1) as f64;
         for (i, b) in rows.iter().enumerate() {
-            let top = b.target.abs().max(b.actual.unwrap_or(0.0).abs()).max(b.band.1.min(b.target.abs() * 3.0)) * 1.15;
+            // The larger of target and actual sits at four fifths of the row.
+            let top = b.target.abs().max(b.actual.unwrap_or(0.0).abs()) * 1.25;
             let top = if top > 0.0 { top } else { 1.0 };
             let f = |v: f64| (v.abs() / top).clamp(0.0, 1.0);
             let y = y_of(i);

@@ -22,6 +22,9 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
     let paths: Vec<PathBuf> = o.data.iter().cloned().collect();
     let catalogue = o.catalogue.clone().or_else(|| o.data.as_ref().map(|d| d.join("metrics.toml")));
     let (store, _) = ingest_and_report(&paths, &o.db, catalogue.as_deref(), &mut std::io::stderr())?;
+    // Pages read small results from large tables; DuckDB would otherwise
+    // keep whatever it scanned cached, up to most of the machine's memory.
+    store.connection().execute_batch("SET memory_limit = '96MB'").context("limit DuckDB's memory")?;
     let conn = store.connection().try_clone().context("second connection to the database")?;
     let dashboards = o.dashboards.unwrap_or_else(|| project_dir("dashboards"));
     let queries = o.queries.unwrap_or_else(|| project_dir("queries"));

@@ -214,26 +214,55 @@ impl Catalogue {
 
     /// The catalogue entry a figure's label belongs to: an exact match of
     /// the normalised name or an alias, else the longest name or alias the
-    /// label contains.
+    /// label contains. For many lookups, build an [`Index`] once.
     pub fn lookup(&self, label: &str, unit: &str) -> Option<&Entry> {
-        let key = identity::normalise(label);
-        let mut best: Option<(&Entry, usize)> = None;
-        for m in self.metrics.iter().filter(|m| m.unit == unit) {
+        self.index().lookup(label, unit)
+    }
+
+    /// Names and aliases normalised once, for many lookups.
+    pub fn index(&self) -> Index<'_> {
+        let mut keys = Vec::new();
+        for (i, m) in self.metrics.iter().enumerate() {
             for name in std::iter::once(&m.name).chain(&m.aliases) {
                 let n = identity::normalise(name);
-                if n.is_empty() {
-                    continue;
-                }
-                if n == key {
-                    return Some(m);
-                }
-                let len = n.chars().count();
-                if key.contains(&n) && best.is_none_or(|(_, l)| len > l) {
-                    best = Some((m, len));
+                if !n.is_empty() {
+                    let len = n.chars().count();
+                    keys.push((n, len, i));
                 }
             }
         }
-        best.map(|(m, _)| m)
+        Index { catalogue: self, keys }
+    }
+}
+
+/// The catalogue's names and aliases, normalised.
+pub struct Index<'a> {
+    catalogue: &'a Catalogue,
+    /// (normalised name, its length in chars, entry index).
+    keys: Vec<(String, usize, usize)>,
+}
+
+impl<'a> Index<'a> {
+    pub fn catalogue(&self) -> &'a Catalogue {
+        self.catalogue
+    }
+
+    /// See [`Catalogue::lookup`].
+    pub fn lookup(&self, label: &str, unit: &str) -> Option<&'a Entry> {
+        let key = identity::normalise(label);
+        let mut best: Option<(usize, usize)> = None;
+        for (n, len, i) in &self.keys {
+            if self.catalogue.metrics[*i].unit != unit {
+                continue;
+            }
+            if *n == key {
+                return Some(&self.catalogue.metrics[*i]);
+            }
+            if key.contains(n.as_str()) && best.is_none_or(|(_, l)| *len > l) {
+                best = Some((*i, *len));
+            }
+        }
+        best.map(|(i, _)| &self.catalogue.metrics[i])
     }
 }
 

@@ -121,13 +121,25 @@ pub struct Input<'a> {
 pub(crate) const VAGUE: &[&str] = &["目标", "预定目标", "年度目标", "任务", "指标", "计划", "比例", "数量", "总数"];
 
 struct Registry<'c> {
-    catalogue: &'c Catalogue,
+    catalogue: catalogue::Index<'c>,
     metrics: BTreeMap<String, Metric>,
+    /// Labels already resolved: the same wordings recur across reports.
+    known: HashMap<(String, String), Option<String>>,
 }
 
 impl Registry<'_> {
     /// The metric of a figure named `label`, registering it on first use.
     fn metric(&mut self, label: &str, unit: &str) -> Option<String> {
+        let key = (label.to_owned(), unit.to_owned());
+        if let Some(id) = self.known.get(&key) {
+            return id.clone();
+        }
+        let id = self.resolve(label, unit);
+        self.known.insert(key, id.clone());
+        id
+    }
+
+    fn resolve(&mut self, label: &str, unit: &str) -> Option<String> {
         if let Some(e) = self.catalogue.lookup(label, unit) {
             let id = e.id.clone();
             self.metrics.entry(id.clone()).or_insert_with(|| {
@@ -220,7 +232,7 @@ fn period_of(f: &Figure, document: &Document) -> Option<Period> {
 
 /// Derives metrics, observations and targets from documents.
 pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
-    let mut registry = Registry { catalogue, metrics: BTreeMap::new() };
+    let mut registry = Registry { catalogue: catalogue.index(), metrics: BTreeMap::new(), known: HashMap::new() };
     let (mut observations, mut targets) = (Vec::new(), Vec::new());
     let tolerance = catalogue.settings.approx_tolerance;
 

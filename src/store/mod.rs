@@ -98,8 +98,16 @@ pub struct Totals {
 impl Store {
     /// Opens (creating if needed) a database file and applies the schema.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn =
-            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let conn = Connection::open(path).map_err(|source| {
+            // DuckDB allows one writing process per file; say who to stop.
+            let busy = source.to_string().contains("Could not set lock");
+            let path = if busy {
+                format!("{} (in use by another process, such as a running `zhibiao serve`)", path.display())
+            } else {
+                path.display().to_string()
+            };
+            StoreError::Open { path, source }
+        })?;
         Store::init(conn, &path.display().to_string())
     }
 
@@ -251,8 +259,11 @@ impl Store {
         Ok(())
     }
 
-    /// Every stored document with its rows and figures, as `extract` made
-    /// them: the input for deriving metrics again.
+    /// Every stored document with its figures, as `extract` made them, and
+    /// each row's task: the input for deriving metrics again. Status and
+    /// issue cells are left empty: deriving does not read them (their
+    /// figures carry their sentences), and on a large database they are
+    /// most of the memory.
     pub fn documents(&self) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
         let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -277,9 +288,8 @@ impl Store {
                 Vec::new(),
             ));
         }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT doc_id, row, line, dimension, task, status, issue FROM rows ORDER BY doc_id, row")?;
+        let mut stmt =
+            self.conn.prepare("SELECT doc_id, row, line, dimension, task, '', '' FROM rows ORDER BY doc_id, row")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let Some(&i) = index.get(&r.get::<_, String>(0)?) else { continue };

@@ -202,6 +202,7 @@ SELECT
     m.scale,
     t.period,
     t.period_label,
+    t.period_end,
     t.comparator,
     t.value AS target,
     t.actual_value AS actual,
