@@ -15,6 +15,7 @@
 use std::fmt::Write;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// Colours of statuses, shared with the stylesheet.
@@ -263,6 +264,23 @@ fn finish(svg: String, name: &str, overlay: Overlay) -> String {
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+type Plane<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The value axis of a chart of horizontal bars: numbers under the plot,
+/// faint vertical grid lines, no category axis (labels are in the overlay).
+fn value_axis(chart: &mut Plane, labels: usize, format: &dyn Fn(&f64) -> String) {
+    let _ = chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_labels(labels)
+        .x_label_formatter(format)
+        .x_label_style(("sans-serif", 12).into_font().color(&NEUTRAL))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(GRID)
+        .draw();
+}
 
 fn svg_area(buf: &mut String, size: (u32, u32)) -> Area<'_> {
     SVGBackend::with_string(buf, size).into_drawing_area()
@@ -305,17 +323,7 @@ pub fn attainment(name: &str, width: u32, bars: &[RatioBar]) -> String {
             .x_label_area_size(28)
             .build_cartesian_2d(0f64..top_ratio, 0f64..n as f64);
         let Ok(mut chart) = chart else { return empty("图表无法绘制") };
-        let _ = chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(6)
-            .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-            .x_label_style(("sans-serif", 12).into_font().color(&NEUTRAL))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(GRID)
-            .draw();
+        value_axis(&mut chart, 6, &|v| format!("{:.0}%", v * 100.0));
         let y_of = |i: usize| (n - i - 1) as f64;
         let _ = chart.draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
             let r = b.ratio?.clamp(0.0, top_ratio);
@@ -582,17 +590,7 @@ pub fn bar(name: &str, width: u32, bars: &[Bar], unit: &str) -> String {
             .x_label_area_size(26)
             .build_cartesian_2d(min * 1.12..top, 0f64..n as f64);
         let Ok(mut chart) = chart else { return empty("图表无法绘制") };
-        let _ = chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(5)
-            .x_label_formatter(&|v| short_number(*v))
-            .x_label_style(("sans-serif", 12).into_font().color(&NEUTRAL))
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(GRID)
-            .draw();
+        value_axis(&mut chart, 5, &|v| short_number(*v));
         let y_of = |i: usize| (n - i - 1) as f64;
         let _ = chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
             Rectangle::new([(0.0, y_of(i) + 0.2), (b.value, y_of(i) + 0.8)], SERIES[b.series % SERIES.len()].filled())

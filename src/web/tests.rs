@@ -60,6 +60,9 @@ async fn index_lists_dashboards_and_documents() {
     assert!(body.contains("目标完成情况总览") && body.contains("指标趋势"));
     assert!(body.contains("市科委、中关村管委会2022年度日常履职考核事项完成情况自查表"));
     assert!(body.contains(r#"href="/d/overview""#) && body.contains(r#"href="/docs/seed-2022""#));
+    let (status, ct, css) = get(&app, "/static/style.css").await;
+    assert_eq!((status, ct.as_str()), (StatusCode::OK, "text/css; charset=utf-8"));
+    assert!(css.contains("svg.chart"));
 }
 
 #[tokio::test]
