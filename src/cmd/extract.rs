@@ -130,13 +130,9 @@ fn right_align(t: &mut comfy_table::Table, columns: &[usize]) {
 #[derive(Serialize)]
 struct Side<'a> {
     text: &'a str,
-    #[serde(serialize_with = "plain")]
+    #[serde(serialize_with = "extract::plain_number")]
     value: f64,
     unit: &'a str,
-}
-
-fn plain<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if v.fract() == 0.0 && v.abs() < 9e15 { s.serialize_i64(*v as i64) } else { s.serialize_f64(*v) }
 }
 
 /// A target–actual pair as FORMAT.md writes it.

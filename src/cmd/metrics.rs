@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::{Format, number, table};
 use zhibiao::metrics::attain::Status;
+use zhibiao::metrics::catalogue::Comparator;
 use zhibiao::store::{AttainmentRow, Store};
 
 pub fn run(db: &Path, format: Format) -> anyhow::Result<ExitCode> {
@@ -51,7 +52,7 @@ fn write_table(out: &mut impl Write, rows: &[AttainmentRow]) -> anyhow::Result<(
         t.add_row([
             r.metric.clone(),
             r.period_label.clone(),
-            format!("{}{}", comparator_symbol(&r.comparator), shown(r.target, r)),
+            format!("{}{}", Comparator::symbol_of(&r.comparator), shown(r.target, r)),
             r.actual.map_or_else(|| "—".to_owned(), |a| shown(a, r)),
             r.ratio.map_or_else(|| "—".to_owned(), |x| format!("{}%", number(x * 100.0, 1))),
             status.to_owned(),
@@ -62,13 +63,4 @@ fn write_table(out: &mut impl Write, rows: &[AttainmentRow]) -> anyhow::Result<(
     writeln!(out, "{t}")?;
     writeln!(out, "{} targets", rows.len())?;
     Ok(())
-}
-
-fn comparator_symbol(c: &str) -> &'static str {
-    match c {
-        "at_least" => "≥",
-        "about" => "≈",
-        "at_most" => "≤",
-        _ => "",
-    }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::chart::{self, Mark, Tone};
 use crate::frame::{Cell, Frame, format_float};
+use crate::metrics::catalogue::Comparator;
 pub use spec::{Dashboard, Kind, Loaded, Panel, Queries, Role, Width};
 
 /// A dashboard with every panel drawn.
@@ -261,7 +262,11 @@ impl View<'_> {
                 let tone = Tone::of(&status, ratio);
                 let unit = self.unit(row);
                 let target = self.num(row, Role::Target).map(|t| {
-                    format!("目标 {}{}{unit}", comparator(&self.text(row, Role::Comparator)), format_float(t))
+                    format!(
+                        "目标 {}{}{unit}",
+                        Comparator::symbol_of(&self.text(row, Role::Comparator)),
+                        format_float(t)
+                    )
                 });
                 let actual = self.num(row, Role::Actual).map(|a| format!("实际 {}{unit}", format_float(a)));
                 let ratio_text = ratio.map(|r| format!("完成率 {:.1}%", r * 100.0));
@@ -298,7 +303,7 @@ impl View<'_> {
                 let caption = format!(
                     "{} / {}{}{unit}",
                     actual.map_or("—".to_owned(), format_float),
-                    comparator(&cmp),
+                    Comparator::symbol_of(&cmp),
                     format_float(target)
                 );
                 let tip = self.tip(row, &[self.label(row), caption.clone(), tone.label().to_owned()]);
@@ -373,7 +378,11 @@ impl View<'_> {
                     row,
                     &[
                         format!("目标 {x_label}"),
-                        format!("{}{}{unit}", comparator(&self.text(row, Role::Comparator)), format_float(t)),
+                        format!(
+                            "{}{}{unit}",
+                            Comparator::symbol_of(&self.text(row, Role::Comparator)),
+                            format_float(t)
+                        ),
                     ],
                 );
                 targets.push(chart::TargetPoint { x, y: t, mark: Mark { tip, href: self.href(row) } });
@@ -433,16 +442,6 @@ impl View<'_> {
     }
 }
 
-/// `≥`, `≈`, `≤` for a comparator name.
-pub fn comparator(c: &str) -> &'static str {
-    match c {
-        "at_least" => "≥",
-        "about" => "≈",
-        "at_most" => "≤",
-        _ => "",
-    }
-}
-
 /// Columns that carry provenance and links rather than something to read.
 const PLUMBING: &[&str] =
     &["doc_id", "row", "figure_seq", "metric_id", "scale", "sentence", "period_end", "period_start"];
@@ -485,7 +484,7 @@ fn display(column: &str, cell: &Cell) -> String {
             other => other,
         }
         .to_owned(),
-        ("comparator", Cell::Text(s)) => comparator(s).to_owned(),
+        ("comparator", Cell::Text(s)) => Comparator::symbol_of(s).to_owned(),
         _ => cell.text(),
     }
 }

@@ -129,6 +129,35 @@ pub enum Role {
 }
 
 impl Panel {
+    /// A panel over inline SQL with every column role at its default, for
+    /// pages that draw a chart of their own (a metric's series).
+    pub fn inline(title: &str, kind: Kind, sql: String) -> Panel {
+        Panel {
+            title: title.to_owned(),
+            kind,
+            query: None,
+            sql: Some(sql),
+            description: String::new(),
+            width: Width::Full,
+            x: None,
+            y: None,
+            label: None,
+            value: None,
+            target: None,
+            actual: None,
+            ratio: None,
+            status: None,
+            comparator: None,
+            tolerance: None,
+            basis: None,
+            series: None,
+            unit: None,
+            split: None,
+            columns: None,
+            limit: None,
+        }
+    }
+
     /// The column playing `role`: the one the file names, else the kind's
     /// conventional column (which the shipped queries produce).
     pub fn column(&self, role: Role) -> Option<&str> {

@@ -96,6 +96,18 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// What a reader calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Target => "目标",
+            Kind::Forecast => "预计",
+            Kind::Growth => "增速",
+            Kind::Share => "占比",
+            Kind::Actual => "实际",
+            Kind::Other => "其他",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Target => "target",
@@ -131,8 +143,28 @@ pub struct Figure {
     pub sentence_start: usize,
 }
 
-/// Integral values print as integers (`312`, not `312.0`).
-fn plain_number<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+impl Figure {
+    /// The text of the figure's clause before it, and after it: the words
+    /// it stands among (clauses end at ，；。：).
+    pub fn clause(&self) -> (String, String) {
+        let chars: Vec<char> = self.sentence.chars().collect();
+        let at = self.span.0.saturating_sub(self.sentence_start).min(chars.len());
+        let end = (self.span.1.saturating_sub(self.sentence_start)).clamp(at, chars.len());
+        let pause = |c: &char| matches!(c, '，' | ',' | '；' | ';' | '。' | '：' | ':');
+        let from = chars[..at].iter().rposition(pause).map_or(0, |p| p + 1);
+        let to = chars[end..].iter().position(pause).map_or(chars.len(), |p| end + p);
+        (chars[from..at].iter().collect(), chars[end..to].iter().collect())
+    }
+
+    /// The text of the figure's sentence before it.
+    pub fn sentence_before(&self) -> String {
+        self.sentence.chars().take(self.span.0.saturating_sub(self.sentence_start)).collect()
+    }
+}
+
+/// Integral values print as integers (`312`, not `312.0`), as FORMAT.md's
+/// examples write them.
+pub fn plain_number<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     if v.fract() == 0.0 && v.abs() < 9.0e15 { s.serialize_i64(*v as i64) } else { s.serialize_f64(*v) }
 }
 

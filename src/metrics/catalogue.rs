@@ -71,14 +71,27 @@ impl Comparator {
         }
     }
 
-    /// The sign a reader writes: ≥, ≈, ≤, =.
+    pub fn parse(s: &str) -> Option<Comparator> {
+        [Comparator::AtLeast, Comparator::About, Comparator::AtMost, Comparator::Exact]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+
+    /// The sign a reader writes before the target: ≥, ≈, ≤, or nothing
+    /// for a plain number.
     pub fn symbol(self) -> &'static str {
         match self {
             Comparator::AtLeast => "≥",
             Comparator::About => "≈",
             Comparator::AtMost => "≤",
-            Comparator::Exact => "=",
+            Comparator::Exact => "",
         }
+    }
+
+    /// [`Comparator::symbol`] for a comparator's name (`at_least`); nothing
+    /// for an unknown one.
+    pub fn symbol_of(name: &str) -> &'static str {
+        Comparator::parse(name).map_or("", Comparator::symbol)
     }
 }
 

@@ -196,10 +196,7 @@ pub fn metric_label(f: &Figure, document: &Document) -> String {
 /// The words of a figure's clause before it, normalised:
 /// `完成北京城市总体规划实施任务9项` → `北京城市总体规划实施任务`.
 fn clause_topic(f: &Figure) -> Option<String> {
-    let chars: Vec<char> = f.sentence.chars().collect();
-    let at = f.span.0.saturating_sub(f.sentence_start).min(chars.len());
-    let from = chars[..at].iter().rposition(|c| matches!(c, '，' | ',' | '；' | ';' | '：' | ':')).map_or(0, |p| p + 1);
-    let topic = identity::normalise(&chars[from..at].iter().collect::<String>());
+    let topic = identity::normalise(&f.clause().0);
     (topic.chars().count() >= 4 && topic.chars().count() <= 24).then_some(topic)
 }
 
@@ -226,8 +223,7 @@ const FORECAST_WORDS: &[&str] = &["预计", "预期", "有望"];
 
 /// The period a figure holds for.
 fn period_of(f: &Figure, document: &Document) -> Option<Period> {
-    let before: String = f.sentence.chars().take(f.span.0.saturating_sub(f.sentence_start)).collect();
-    time::as_of(&before, document.period)
+    time::as_of(&f.sentence_before(), document.period)
 }
 
 /// Derives metrics, observations and targets from documents.

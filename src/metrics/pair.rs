@@ -53,13 +53,9 @@ pub fn pairs(document: &Document, figures: &[Figure]) -> Vec<Pair> {
 }
 
 /// The clause around a figure, numbers removed: the words it stands among.
-fn context(f: &Figure) -> Vec<char> {
-    let chars: Vec<char> = f.sentence.chars().collect();
-    let at = f.span.0.saturating_sub(f.sentence_start).min(chars.len());
-    let is_pause = |c: &char| matches!(c, '，' | ',' | '；' | ';' | '。' | '：' | ':');
-    let from = chars[..at].iter().rposition(is_pause).map_or(0, |p| p + 1);
-    let to = chars[at..].iter().position(is_pause).map_or(chars.len(), |p| at + p);
-    chars[from..to].to_vec()
+fn context(f: &Figure) -> String {
+    let (before, after) = f.clause();
+    format!("{before}{}{after}", f.text).chars().filter(|c| !c.is_ascii_digit() && *c != '.').collect()
 }
 
 /// Words saying that a figure is an increment (新增 2.35万人) rather than a
@@ -68,10 +64,7 @@ fn context(f: &Figure) -> Vec<char> {
 const INCREMENT: &[&str] = &["新增", "净增", "新建", "新认定", "新培育", "新设", "增加"];
 
 fn is_increment(f: &Figure) -> bool {
-    let chars: Vec<char> = f.sentence.chars().collect();
-    let at = f.span.0.saturating_sub(f.sentence_start).min(chars.len());
-    let from = chars[..at].iter().rposition(|c| matches!(c, '，' | ',' | '；' | ';' | '。')).map_or(0, |p| p + 1);
-    let before: String = chars[from..at].iter().collect();
+    let (before, _) = f.clause();
     INCREMENT.iter().any(|w| before.contains(w))
 }
 
@@ -89,13 +82,16 @@ fn vague(name: &str) -> bool {
 /// first, one answer per target and one target per answer.
 fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
     let targets: Vec<usize> = (0..row.len()).filter(|&i| row[i].kind == Kind::Target).collect();
-    let contexts: Vec<String> =
-        row.iter().map(|f| context(f).into_iter().filter(|c| !c.is_ascii_digit() && *c != '.').collect()).collect();
+    let contexts: Vec<String> = row.iter().map(context).collect();
     let mut scored: Vec<(f64, usize, usize)> = Vec::new();
     for &t in &targets {
         let target = &row[t];
         for (a, actual) in row.iter().enumerate() {
-            if a == t || !answers(target, actual) || numbered_apart(&names[t], &names[a]) {
+            if a == t
+                || !answers(target, actual)
+                || numbered_apart(&names[t], &names[a])
+                || different_rates(&names[t], &names[a])
+            {
                 continue;
             }
             let Some(scale) = comparable(&target.unit, &actual.unit) else { continue };
@@ -149,8 +145,19 @@ fn answers(target: &Figure, actual: &Figure) -> bool {
 
 /// Is the figure followed by `的…目标` (14%左右的预定目标)?
 fn names_goal(f: &Figure) -> bool {
-    let after: String = f.sentence.chars().skip(f.span.1.saturating_sub(f.sentence_start)).take(7).collect();
+    let (_, after) = f.clause();
+    let after: String = after.chars().take(7).collect();
     after.starts_with('的') && after.contains("目标")
+}
+
+/// Rates with different heads (帮扶就业率 / 签约率) are different measures,
+/// however much of the rest they share.
+fn different_rates(a: &str, b: &str) -> bool {
+    let head = |s: &str| -> Option<String> {
+        let chars: Vec<char> = s.chars().collect();
+        (chars.len() >= 3 && chars[chars.len() - 1] == '率').then(|| chars[chars.len() - 3..].iter().collect())
+    };
+    matches!((head(a), head(b)), (Some(x), Some(y)) if x != y)
 }
 
 /// Names that differ in a number (一期产能 / 二期产能, 第三批 / 第四批) name
@@ -215,6 +222,14 @@ mod tests {
         let (doc, figs) = row("", "全年大中型重点企业研发费用增速为15.2%，完成14%左右的预定目标。");
         let p = pairs(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("14%左右".into(), Some("15.2%".into()))]);
+    }
+
+    #[test]
+    fn different_rates_do_not_answer() {
+        let (doc, figs) =
+            row("离校未就业高校毕业生帮扶就业率保持在90%以上。", "高校毕业生留市就业意向签约率达到62.3%。");
+        let p = pairs(&doc, &figs);
+        assert_eq!(texts(&figs, &p), [("90%以上".into(), None)]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::{Reply, Site, pages};
+use super::{Reply, Site, lit, pages};
 use crate::dashboard;
 use crate::frame::Frame;
 
@@ -14,10 +14,6 @@ fn frame(site: &Site, sql: &str, limit: usize) -> Reply {
         Ok(f) => Reply::json(&f),
         Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
-}
-
-fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 pub fn index(_: &Site, _: &str) -> Reply {

@@ -153,6 +153,12 @@ impl AppState {
 
 type Shared = State<Arc<AppState>>;
 
+/// A value from an address as an SQL string literal (quotes doubled):
+/// ids reach queries only this way.
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// Runs a page function on a blocking thread against the current site,
 /// through its cache.
 async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply) -> Reply {

@@ -6,8 +6,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use duckdb::Connection;
 
-use super::{Reply, Site};
+use super::{Reply, Site, lit};
 use crate::dashboard::{self, Body, Figure, KpiView, Rendered, TableView};
+use crate::extract::Kind;
 use crate::frame::Frame;
 
 /// A link in the navigation bar.
@@ -80,11 +81,6 @@ fn with_conn(site: &Site, f: impl FnOnce(&Connection) -> Reply) -> Reply {
 
 fn query(conn: &Connection, sql: &str) -> Result<Frame, String> {
     Frame::query(conn, sql, 10_000).map_err(|e| e.to_string())
-}
-
-/// SQL string literal.
-fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 // ------------------------------------------------------------------ index
@@ -311,30 +307,7 @@ pub fn metric(site: &Site, id: &str) -> Reply {
              WHERE t.metric_id = {id} ORDER BY period_end",
             id = lit(id)
         );
-        let panel = dashboard::Panel {
-            title: name.clone(),
-            kind: dashboard::Kind::Line,
-            query: None,
-            sql: Some(series_sql),
-            description: String::new(),
-            width: dashboard::Width::Full,
-            x: None,
-            y: None,
-            label: None,
-            value: None,
-            target: None,
-            actual: None,
-            ratio: None,
-            status: None,
-            comparator: None,
-            tolerance: None,
-            basis: None,
-            series: None,
-            unit: None,
-            split: None,
-            columns: None,
-            limit: None,
-        };
+        let panel = dashboard::Panel::inline(&name, dashboard::Kind::Line, series_sql);
         let rendered = dashboard::render_panel(0, &panel, &site.queries, conn);
         let chart = match rendered.body {
             Body::Charts { mut charts } if !charts.is_empty() => charts.remove(0).svg,
@@ -553,14 +526,7 @@ pub fn row(site: &Site, arg: &str) -> Reply {
             Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "行", "这一行的数字读取失败。", &e),
         };
         let c = &cells.rows[0];
-        let kinds = |k: &str| match k {
-            "target" => "目标",
-            "actual" => "实际",
-            "growth" => "增速",
-            "share" => "占比",
-            "forecast" => "预计",
-            _ => "其他",
-        };
+        let kinds = |k: &str| Kind::parse(k).unwrap_or(Kind::Other).label();
         let mut views = Vec::new();
         for (i, (col, name)) in
             [("task", "自查内容（年度任务）"), ("status", "落实情况"), ("issue", "存在问题及原因")].iter().enumerate()
