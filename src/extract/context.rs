@@ -194,6 +194,23 @@ pub fn qualifier_after(chars: &[char], end: usize) -> Option<(Qualifier, usize)>
     AFTER_SET.at(chars, end).map(|(n, q)| (q, n))
 }
 
+/// Is the numeral at `start` the value of an index or coefficient
+/// (交通指数为5.3, 基尼系数控制在0.4以内), which has no unit?
+pub fn after_index(chars: &[char], start: usize) -> bool {
+    let mut end = start;
+    if let Some((_, n)) = qualifier_before(chars, end) {
+        end -= n;
+    }
+    for verb in ["控制在", "保持在", "维持在", "降至", "降到", "达到", "为", "是", "达", "在", "至"]
+    {
+        if ends_with(chars, end, verb) {
+            end -= verb.chars().count();
+            break;
+        }
+    }
+    ends_with(chars, end, "指数") || ends_with(chars, end, "系数")
+}
+
 /// Slogans and names built on numerals that would otherwise look like
 /// counts (`两个维护` is not "2 个"). FORMAT.md: idioms are not figures.
 const IDIOMS: &[&str] = &[

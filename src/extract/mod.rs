@@ -248,7 +248,10 @@ fn candidate(
     {
         return None;
     }
-    if let Some(a) = after {
+    let per_population = unit::per_population(chars, n.end);
+    if let Some(a) = after
+        && per_population.is_none()
+    {
         let next = chars.get(n.end + 1).copied();
         let next_is_number = next.is_some_and(number::may_start);
         // A range start (`1-11月`, `9月22日-27日`), a code (`26-1`, `1+5`),
@@ -265,7 +268,10 @@ fn candidate(
     }
 
     // The unit: 大 + a counted noun (六大板块), or a unit word.
-    let (unit, unit_start) = if let Some(per) = n.per {
+    let (unit, unit_start) = if let Some(u) = per_population {
+        // 8.5/10万: a rate per population, the 万 no multiplier.
+        (u, n.end)
+    } else if let Some(per) = n.per {
         let name = match per {
             number::Per::Cent => "%",
             number::Per::Mille => "‰",
@@ -282,9 +288,14 @@ fn candidate(
             Some(shared) if u.name == "个" && shared.class == Class::Points => (Unit { len: u.len, ..shared }, n.end),
             _ => (u, n.end),
         }
-    } else {
+    } else if let Some(u) = shared_unit(chars, n.end) {
         // 分别增长2.1、3.3%: a bare numeral borrows the unit of the list.
-        (shared_unit(chars, n.end)?, n.end)
+        (u, n.end)
+    } else if !n.chinese && context::after_index(chars, n.start) {
+        // 交通指数为5.3: an index has no unit, and is a figure all the same.
+        (Unit { name: String::new(), len: 0, class: Class::Physical }, n.end)
+    } else {
+        return None;
     };
     if !unit_fits(chars, &n, &unit, unit_start, before) {
         return None;
@@ -471,6 +482,17 @@ fn unit_fits(chars: &[char], n: &Numeral, unit: &Unit, unit_start: usize, before
         "期" if n.chinese => !after_unit.is_some_and(is_cjk),
         // 100周年: an anniversary.
         "周" => after_unit != Some('年'),
+        // 82.5岁 is an age reached; 60岁以上老年人 describes a population.
+        "岁" => {
+            let mut j = unit_start + unit.len;
+            for w in ["及以上", "以上", "以下"] {
+                if context::at(chars, j, w) {
+                    j += w.chars().count();
+                    break;
+                }
+            }
+            !chars.get(j).is_some_and(|&c| is_cjk(c))
+        }
         // 前3名, 前10位: a rank.
         "名" | "位" if before == Some('前') => false,
         // A year used as a name: 2022届, 2022企业家大会.

@@ -303,12 +303,14 @@ fn plans_with_dates_are_targets() {
 }
 
 #[test]
-fn proportions_are_shares_and_named_rates_actual() {
+fn proportions_and_rates_of_a_whole_are_shares() {
     assert_eq!(one("优良天数比例达到80%").kind, Kind::Share);
     assert_eq!(one("完成年度目标的56.9%").kind, Kind::Share);
     assert_eq!(one("覆盖常住人口的97.3%").kind, Kind::Share);
-    assert_eq!(one("水质达标率100%").kind, Kind::Actual);
+    assert_eq!(one("水质达标率100%").kind, Kind::Share);
+    assert_eq!(one("调解成功率达到近七成").kind, Kind::Share);
     assert_eq!(one("营业收入增长率12%").kind, Kind::Growth);
+    assert_eq!(one("贷款利率4.35%").kind, Kind::Actual);
 }
 
 #[test]
@@ -357,4 +359,26 @@ fn respectively_maps_names_to_figures() {
 fn a_continuing_clause_keeps_its_topic() {
     let figs = status("全社会研发经费投入强度提高0.1个百分点，达到2.95%左右。");
     assert_eq!(figs[1].label, "全社会研发经费投入强度");
+}
+
+#[test]
+fn shortening_is_a_decrease() {
+    let f = one("平均急救呼叫反应时间较上年缩短0.9分钟");
+    assert_eq!((f.value, f.kind), (-0.9, Kind::Growth));
+    assert_eq!(one("项目评审周期压缩至60天以内").value, 60.0, "to a level, not by an amount");
+}
+
+#[test]
+fn ages_rates_per_population_and_indices() {
+    assert_eq!(
+        found("户籍居民人均预期寿命达到82.51岁，较上年提高0.04岁。"),
+        [fig("82.51岁", 82.51, "岁"), fig("0.04岁", 0.04, "岁")]
+    );
+    none("60岁以上老年人健康管理");
+    assert_eq!(found("孕产妇死亡率8.5/10万"), [fig("8.5/10万", 8.5, "/10万")]);
+    assert_eq!(found("高峰时段交通指数为5.3"), [fig("5.3", 5.3, "")]);
+    assert_eq!(one("交通指数控制在5.5以内").qualifier, Qualifier::AtMost);
+    none("发布长安链3.0");
+    assert_eq!(one("人均预期寿命达到82.51岁").kind, Kind::Actual, "预期寿命 is no forecast");
+    assert_eq!(one("婴儿死亡率为1.86‰").kind, Kind::Actual);
 }

@@ -105,6 +105,7 @@ const UNITS: &[(&str, &str, Class)] = &[
     ("标箱", "标箱", Class::Physical),
     ("英寸", "英寸", Class::Spec),
     ("吋", "吋", Class::Spec),
+    ("岁", "岁", Class::Classifier),
     // Durations counted as outcomes.
     ("个月", "个月", Class::Classifier),
     ("小时", "小时", Class::Classifier),
@@ -255,6 +256,29 @@ static UNIT_SET: LazyLock<WordSet<(&'static str, Class)>> =
     LazyLock::new(|| WordSet::new(&UNITS.iter().map(|&(w, name, class)| (w, (name, class))).collect::<Vec<_>>()));
 static NOUN_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(NOUNS));
 static PER_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(PER));
+
+/// A rate per population written after a numeral: `/10万`, `/万人`,
+/// `/千人` (孕产妇死亡率8.5/10万). The 万 counts people; it multiplies
+/// nothing, and the whole is the unit.
+pub fn per_population(chars: &[char], i: usize) -> Option<Unit> {
+    if !matches!(chars.get(i), Some('/' | '／')) {
+        return None;
+    }
+    let mut j = i + 1;
+    while chars.get(j).is_some_and(|c| c.is_ascii_digit()) {
+        j += 1;
+    }
+    let base = ["十万", "百万", "万", "千"].iter().find(|w| super::context::at(chars, j, w))?;
+    j += base.chars().count();
+    for tail in ["人口", "人"] {
+        if super::context::at(chars, j, tail) {
+            j += tail.chars().count();
+            break;
+        }
+    }
+    let name: String = std::iter::once('/').chain(chars[i + 1..j].iter().copied()).collect();
+    Some(Unit { name, len: j - i, class: Class::Physical })
+}
 
 /// Does a unit of the lexicon start at `i`? Used by the numeral reader so
 /// that `千瓦`/`百分点` are not taken for multipliers.
