@@ -13,8 +13,8 @@ use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
-use crate::document::{self, Problem, ReadError};
-use crate::extract::{self, Kind};
+use crate::document::{self, Document, Problem, ReadError};
+use crate::extract::{self, Figure, Kind};
 use crate::metrics::{self, Input, catalogue::Catalogue};
 use crate::store::{Prepared, Store, StoreError};
 
@@ -165,6 +165,35 @@ pub fn run(store: &mut Store, files: &[PathBuf], progress: &mut dyn FnMut(Progre
     Ok(summary)
 }
 
+/// Parses a file's bytes and extracts its figures. A panic (a bug met on
+/// some unforeseen text) becomes this file's error: one bad file never
+/// stops the others.
+pub fn mine(path: &Path, id: &str, bytes: &[u8]) -> Result<(Document, Vec<Figure>), ReadError> {
+    let fail = |problem: Problem| ReadError { path: path.to_owned(), problem };
+    let mined = std::panic::catch_unwind(|| {
+        let document = document::parse(id, bytes)?;
+        let figures = extract::figures(&document);
+        Ok((document, figures))
+    });
+    match mined {
+        Ok(result) => result.map_err(fail),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_owned());
+            Err(fail(Problem::Internal(message)))
+        }
+    }
+}
+
+/// Reads and mines one file.
+pub fn read_and_mine(path: &Path) -> Result<(Document, Vec<Figure>), ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError { path: path.to_owned(), problem: Problem::Io(e) })?;
+    mine(path, &document::id_for(path), &bytes)
+}
+
 /// Reads and mines one file, unless its content is already stored.
 fn prepare(path: &Path, stored: &HashMap<String, String>) -> Result<Option<Prepared>, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError { path: path.to_owned(), problem: Problem::Io(e) })?;
@@ -173,8 +202,7 @@ fn prepare(path: &Path, stored: &HashMap<String, String>) -> Result<Option<Prepa
     if stored.get(&id) == Some(&hash) {
         return Ok(None);
     }
-    let document = document::parse(&id, &bytes).map_err(|problem| ReadError { path: path.to_owned(), problem })?;
-    let figures = extract::figures(&document);
+    let (document, figures) = mine(path, &id, &bytes)?;
     Ok(Some(Prepared {
         document,
         figures,

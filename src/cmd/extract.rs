@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{Format, number, paths_or_default, table};
-use zhibiao::document::{self, Document};
+use zhibiao::document::Document;
 use zhibiao::extract::{self, Figure};
 use zhibiao::ingest;
 use zhibiao::metrics::pair::{self, Pair};
@@ -16,11 +16,8 @@ pub fn run(paths: &[PathBuf], format: Format, pairs: bool) -> anyhow::Result<Exi
     let (files, mut failures) = ingest::discover(&paths_or_default(paths));
     let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
     for path in &files {
-        match document::read(path) {
-            Ok(doc) => {
-                let figures = extract::figures(&doc);
-                docs.push((doc, figures));
-            }
+        match ingest::read_and_mine(path) {
+            Ok(mined) => docs.push(mined),
             Err(e) => failures.push(e.to_string()),
         }
     }

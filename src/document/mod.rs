@@ -93,6 +93,9 @@ pub enum Problem {
     Decode(#[from] DecodeError),
     #[error("no table found: expected tab-separated rows of task, status and issue cells")]
     NoTable,
+    /// A bug met while reading this file; the other files are unaffected.
+    #[error("internal error while reading (a bug in zhibiao, please report it with the file): {0}")]
+    Internal(String),
 }
 
 /// A file that could not be read, and why.

@@ -19,29 +19,40 @@ pub fn is_clause_end(c: char) -> bool {
     is_sentence_end(c) || matches!(c, '，' | ',' | '、' | '：' | ':')
 }
 
+/// How far (in chars) a sentence or clause is looked for around a figure.
+/// Real sentences are far shorter; the bound keeps a cell of thousands of
+/// figures with no punctuation (a pasted table) linear.
+const REACH: usize = 400;
+
 /// Start of the clause containing `i`.
 pub fn clause_start(chars: &[char], i: usize) -> usize {
-    chars[..i].iter().rposition(|&c| is_clause_end(c)).map_or(0, |p| p + 1)
+    let from = i.saturating_sub(REACH);
+    chars[from..i].iter().rposition(|&c| is_clause_end(c)).map_or(from, |p| from + p + 1)
 }
 
 /// Start of the phrase containing `i`: like a clause, but a list comma
 /// (`、`) does not end it, so `分别增长2.1%、3.3%` shares its verb.
 pub fn phrase_start(chars: &[char], i: usize) -> usize {
-    chars[..i].iter().rposition(|&c| is_clause_end(c) && c != '、').map_or(0, |p| p + 1)
+    let from = i.saturating_sub(REACH);
+    chars[from..i].iter().rposition(|&c| is_clause_end(c) && c != '、').map_or(from, |p| from + p + 1)
 }
 
 /// End (exclusive) of the clause containing `i`.
 pub fn clause_end(chars: &[char], i: usize) -> usize {
-    chars[i..].iter().position(|&c| is_clause_end(c)).map_or(chars.len(), |p| i + p)
+    let to = (i + REACH).min(chars.len());
+    chars[i..to].iter().position(|&c| is_clause_end(c)).map_or(to, |p| i + p)
 }
 
 /// The sentence containing `i`, terminator included, surrounding spaces and
 /// list numbering (`2. `) excluded.
 pub fn sentence(chars: &[char], i: usize) -> Span {
-    let mut start = (0..i).rev().find(|&p| is_sentence_end(chars[p]) || list_marker(chars, p + 1)).map_or(0, |p| p + 1);
-    let end = (i..chars.len())
+    let from = i.saturating_sub(REACH);
+    let to = (i + REACH).min(chars.len());
+    let mut start =
+        (from..i).rev().find(|&p| is_sentence_end(chars[p]) || list_marker(chars, p + 1)).map_or(from, |p| p + 1);
+    let end = (i..to)
         .find(|&p| is_sentence_end(chars[p]) || list_marker(chars, p))
-        .map_or(chars.len(), |p| if is_sentence_end(chars[p]) { p + 1 } else { p });
+        .map_or(to, |p| if is_sentence_end(chars[p]) { p + 1 } else { p });
     while start < i && chars[start].is_whitespace() {
         start += 1;
     }

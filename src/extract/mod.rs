@@ -364,7 +364,9 @@ fn label_of(
     unit: &Unit,
     earlier: &[Figure],
 ) -> String {
-    let in_sentence = || earlier.iter().rev().filter(move |f| f.span.1 <= start && f.span.0 >= sentence_start);
+    // Figures come in reading order: walk back only as far as the sentence.
+    let in_sentence =
+        || earlier.iter().rev().take_while(move |f| f.span.0 >= sentence_start).filter(move |f| f.span.1 <= start);
     // 其中6个已投入运营: a part of what an earlier figure counted.
     if context::ends_with(chars, start, "其中")
         && let Some(f) = in_sentence().find(|f| f.unit == unit.name)

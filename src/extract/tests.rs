@@ -382,3 +382,113 @@ fn ages_rates_per_population_and_indices() {
     assert_eq!(one("人均预期寿命达到82.51岁").kind, Kind::Actual, "预期寿命 is no forecast");
     assert_eq!(one("婴儿死亡率为1.86‰").kind, Kind::Actual);
 }
+
+/// Random text of the characters the rules look at, in every order: no
+/// panic, every span is the figure's text, every sentence contains it.
+#[test]
+fn random_text_never_breaks_the_rules() {
+    const ALPHABET: &[&str] = &[
+        "1",
+        "2",
+        "0",
+        "9",
+        ".",
+        ",",
+        "，",
+        "。",
+        "、",
+        "；",
+        "：",
+        "-",
+        "/",
+        "+",
+        "%",
+        "％",
+        "‰",
+        " ",
+        "\n",
+        "一",
+        "二",
+        "两",
+        "十",
+        "百",
+        "千",
+        "万",
+        "亿",
+        "余",
+        "多",
+        "约",
+        "近",
+        "超过",
+        "不低于",
+        "左右",
+        "以上",
+        "以内",
+        "第",
+        "年",
+        "月",
+        "日",
+        "个",
+        "家",
+        "项",
+        "人次",
+        "元",
+        "岁",
+        "倍",
+        "成",
+        "大",
+        "方面",
+        "占",
+        "增长",
+        "下降",
+        "预计",
+        "拟",
+        "推动",
+        "“",
+        "”",
+        "《",
+        "》",
+        "（",
+        "）",
+        "的",
+        "目标",
+        "指数",
+        "为",
+        "分别",
+        "其中",
+        "G",
+        "P",
+        "类",
+        "期",
+        "届",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..3000 {
+        let len = (next() % 60) as usize;
+        let text: String = (0..len).map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize]).collect();
+        for col in [Column::Task, Column::Status] {
+            let chars: Vec<char> = text.chars().collect();
+            for f in cell_figures(&text, col, 1) {
+                assert_eq!(chars[f.span.0..f.span.1].iter().collect::<String>(), f.text, "in {text:?}");
+                assert!(f.sentence.contains(&f.text), "{f:?} in {text:?}");
+                assert!(f.value.is_finite(), "{f:?} in {text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_huge_cell_without_punctuation() {
+    // Sentences and clauses are looked for within a bounded reach, so a
+    // pasted table of thousands of figures is read in linear time.
+    let text = "新建9个平台和12家机构".repeat(5_000);
+    let figs = cell_figures(&text, Column::Status, 1);
+    assert_eq!(figs.len(), 10_000);
+    assert!(figs.iter().all(|f| f.sentence.chars().count() <= 801));
+}
