@@ -27,6 +27,7 @@ pub struct Site<'a> {
     /// Start of the sentence that holds it.
     pub sentence_start: usize,
     pub class: Class,
+    pub unit: &'a str,
     pub qualifier: Qualifier,
 }
 
@@ -53,6 +54,8 @@ pub fn classify(site: &Site) -> (Kind, bool) {
         (Some(c), Some(s)) if s > c.at => (Kind::Share, false),
         (Some(_), _) => (Kind::Growth, negative),
         (None, Some(_)) => (Kind::Share, false),
+        // 成 is tenths of a whole: 约三成园区, 近七成.
+        (None, None) if site.unit == "成" => (Kind::Share, false),
         (None, None) => (Kind::Actual, false),
     }
 }
@@ -152,6 +155,15 @@ fn is_target(site: &Site, clause: usize) -> bool {
     if chars.get(site.end) == Some(&'的') {
         let window_end = (site.end + 6).min(chars.len());
         return GOAL_NOUNS.contains_in(chars, site.end + 1, window_end);
+    }
+    // The figure is what a plan is about: 其余8处计划于第三季度完工.
+    let clause_end = super::context::clause_end(chars, site.end);
+    let mut from = site.end;
+    while let Some((p, n, ())) = PLAN_VERBS.first_in(chars, from, clause_end) {
+        if PLANNED_ACTIONS.at(chars, p + n).is_some() && p - site.end <= 3 {
+            return true;
+        }
+        from = p + n;
     }
     false
 }
@@ -273,8 +285,8 @@ static GAP: LazyLock<WordSet<bool>> = LazyLock::new(|| {
         ("差于", false),
         ("快于", false),
         ("慢于", false),
-        ("领先", false),
-        ("落后", false),
+        ("领先于", false),
+        ("落后于", false),
         ("尚差", true),
         ("还差", true),
         ("相差", true),

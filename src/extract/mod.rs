@@ -217,6 +217,18 @@ fn cell_figures_into(text: &str, col: Column, row: u32, out: &mut Vec<Figure>) {
             None => i = n.end.max(i + 1),
         }
     }
+    respectively(&chars, &mut out[first..]);
+    // A range's lower end (3 in 3-5个公共海外仓) counts what its upper end
+    // counts; only the upper end is followed by the noun.
+    for k in first + 1..out.len() {
+        let (lower, upper) = (&out[k - 1], &out[k]);
+        if lower.qualifier == Qualifier::AtLeast
+            && upper.qualifier == Qualifier::AtMost
+            && lower.span.1 + 1 == upper.span.0
+        {
+            out[k - 1].label = out[k].label.clone();
+        }
+    }
 }
 
 fn char_end(chars: &[char], f: &Figure) -> usize {
@@ -245,12 +257,16 @@ fn candidate(
         && matches!(b, '-' | '－' | '+' | '/' | '.' | '_' | '#')
         && n.start >= 2
         && chars[n.start - 2].is_ascii_alphanumeric()
+        && !range_start_before(chars, n.start)
     {
         return None;
     }
     let per_population = unit::per_population(chars, n.end);
+    // 3-5个: a range's lower end, in the unit of its upper end.
+    let range_unit = range_end_unit(chars, n.end);
     if let Some(a) = after
         && per_population.is_none()
+        && range_unit.is_none()
     {
         let next = chars.get(n.end + 1).copied();
         let next_is_number = next.is_some_and(number::may_start);
@@ -270,6 +286,8 @@ fn candidate(
     // The unit: 大 + a counted noun (六大板块), or a unit word.
     let (unit, unit_start) = if let Some(u) = per_population {
         // 8.5/10万: a rate per population, the 万 no multiplier.
+        (u, n.end)
+    } else if let Some(u) = range_unit {
         (u, n.end)
     } else if let Some(per) = n.per {
         let name = match per {
@@ -324,14 +342,41 @@ fn candidate(
     if signed {
         start -= 1;
     }
+    // A range (3-5个, 8%-10%) is a lower and an upper bound.
+    if qualifier == Qualifier::Exact {
+        if range_end_unit(chars, end).is_some_and(|u| u.name == unit.name) {
+            qualifier = Qualifier::AtLeast;
+        } else if range_start_before(chars, start) {
+            qualifier = Qualifier::AtMost;
+        }
+    }
     // A category, not a count: 获批1类新药3个 (the count is 3个).
     if unit.name == "类" && counted_later_in_clause(chars, end) {
         return None;
     }
 
     let (sentence_start, sentence_end) = context::sentence(chars, n.start);
-    let (kind, decrease) =
-        kind::classify(&kind::Site { chars, column: col, start, end, sentence_start, class: unit.class, qualifier });
+    let (mut kind, decrease) = kind::classify(&kind::Site {
+        chars,
+        column: col,
+        start,
+        end,
+        sentence_start,
+        class: unit.class,
+        unit: &unit.name,
+        qualifier,
+    });
+    // 完成年度目标的118%和112.2%: the second of a list is what the first is.
+    if kind == Kind::Actual
+        && start >= 1
+        && matches!(chars[start - 1], '和' | '及' | '、' | '与')
+        && let Some(prev) = earlier.last()
+        && prev.span.1 + 1 == start
+        && prev.unit == unit.name
+        && prev.kind == Kind::Share
+    {
+        kind = Kind::Share;
+    }
     let mut value = n.value;
     if signed || (decrease && value > 0.0) {
         value = -value;
@@ -404,6 +449,40 @@ fn label_of(
     own
 }
 
+/// `发生事故43起、死亡46人，同比分别下降12.2%和9.8%`: the rates after 分别
+/// describe, in order, the counts before it in the sentence (the last ones,
+/// as many as there are rates).
+fn respectively(chars: &[char], figures: &mut [Figure]) {
+    let is_rate = |f: &Figure| matches!(f.unit.as_str(), "%" | "百分点" | "倍");
+    let mut i = 0;
+    while i < figures.len() {
+        let sentence = figures[i].sentence_start;
+        let end = i + figures[i..].iter().take_while(|f| f.sentence_start == sentence).count();
+        let group = &mut figures[i..end];
+        i = end;
+        let Some(first_rate) = group.iter().position(is_rate) else { continue };
+        let before_rate = group[first_rate].span.0;
+        let from = group[..first_rate].last().map_or(sentence, |f| f.span.1);
+        if !(from..before_rate.saturating_sub(1)).any(|p| context::at(chars, p, "分别")) {
+            continue;
+        }
+        let rates = group[first_rate..].iter().take_while(|f| is_rate(f)).count();
+        let levels: Vec<usize> = (0..first_rate).filter(|&k| !is_rate(&group[k])).collect();
+        if rates < 2 || levels.len() < rates {
+            continue;
+        }
+        for k in 0..rates {
+            let level = levels[levels.len() - rates + k];
+            let suffix = match group[first_rate + k].kind {
+                Kind::Growth => "增长",
+                Kind::Share => "占比",
+                _ => continue,
+            };
+            group[first_rate + k].label = format!("{}{suffix}", group[level].label);
+        }
+    }
+}
+
 /// `A、B分别达到x、y`: the names before 分别 go, in order, with the figures
 /// after it in the same phrase. None unless the counts can line up.
 fn listed_label(chars: &[char], start: usize, earlier: &[Figure]) -> Option<String> {
@@ -435,6 +514,31 @@ fn chinese_is_quantity(chars: &[char], n: &Numeral) -> bool {
         run.iter().any(|c| matches!(c, '十' | '拾' | '百' | '佰' | '千' | '仟' | '万' | '萬' | '亿' | '億'));
     let digits = run.iter().filter(|c| !matches!(c, '余' | '多')).count();
     positional || digits == 1 || n.per.is_some()
+}
+
+/// Is `chars[i]` a range connector?
+fn range_connector(c: char) -> bool {
+    matches!(c, '-' | '－' | '—' | '–' | '~' | '～' | '至' | '到')
+}
+
+/// At `i` a range connector and a numeral with a unit (`-5个`, `至10%`):
+/// that unit, with length 0 (the lower end borrows it, unwritten).
+fn range_end_unit(chars: &[char], i: usize) -> Option<Unit> {
+    if !chars.get(i).copied().is_some_and(range_connector) {
+        return None;
+    }
+    let next = number::read(chars, i + 1, &|k| unit::starts_here(chars, k))?;
+    let unit = unit::at(chars, next.end)?;
+    // 1-11月 has no unit; a range of counts or rates does.
+    Some(Unit { len: 0, ..unit })
+}
+
+/// Does a range's lower end stand right before `start` (`3-` in `3-5个`)?
+fn range_start_before(chars: &[char], start: usize) -> bool {
+    start >= 2
+        && range_connector(chars[start - 1])
+        && (number::arabic_digit(chars[start - 2]).is_some() || matches!(chars[start - 2], '%' | '％' | '个' | '家'))
+        && range_end_unit(chars, start - 1).is_some()
 }
 
 /// The unit of the next item in a list (`2.1、3.3%`, `4.1个、3.6个百分点`):

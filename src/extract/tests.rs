@@ -492,3 +492,34 @@ fn a_huge_cell_without_punctuation() {
     assert_eq!(figs.len(), 10_000);
     assert!(figs.iter().all(|f| f.sentence.chars().count() <= 801));
 }
+
+#[test]
+fn ranges_are_two_bounds() {
+    let figs = cell_figures("推动建设3-5个公共海外仓", Column::Task, 1);
+    let got: Vec<_> = figs.iter().map(|f| (f.text.as_str(), f.value, f.unit.as_str(), f.qualifier)).collect();
+    assert_eq!(got, [("3", 3.0, "个", Qualifier::AtLeast), ("5个", 5.0, "个", Qualifier::AtMost)]);
+    let figs = cell_figures("服务贸易进出口额增长8%-10%", Column::Task, 1);
+    let got: Vec<_> = figs.iter().map(|f| (f.text.as_str(), f.value, f.qualifier)).collect();
+    assert_eq!(got, [("8%", 8.0, Qualifier::AtLeast), ("10%", 10.0, Qualifier::AtMost)]);
+    none("2022年1-11月");
+    none("（26-1、26-2）");
+}
+
+#[test]
+fn lists_share_their_kind_and_plans_can_follow() {
+    let figs = status("分别完成年度目标的118%和112.2%。");
+    assert!(figs.iter().all(|f| f.kind == Kind::Share), "{figs:#?}");
+    assert_eq!(one("约三成园区阶段性停业").kind, Kind::Share);
+    assert_eq!(one("其余8处计划于第三季度完工。").kind, Kind::Target);
+    assert_eq!(one("淘汰落后工艺装置9套").kind, Kind::Actual);
+    assert_eq!(found("完成生活污水治理318村"), [fig("318村", 318.0, "村")]);
+}
+
+#[test]
+fn rates_after_respectively_describe_the_counts_before() {
+    let figs = status("全市共发生生产安全事故43起、死亡46人，同比分别下降12.2%和9.8%。");
+    let labels: Vec<_> = figs.iter().map(|f| (f.text.as_str(), f.label.as_str())).collect();
+    assert_eq!(labels[2], ("12.2%", "生产安全事故增长"));
+    assert_eq!(labels[3], ("9.8%", "死亡增长"));
+    assert_eq!((figs[2].value, figs[3].value), (-12.2, -9.8));
+}

@@ -91,6 +91,18 @@ impl<T: Copy + 'static> WordSet<T> {
         })
     }
 
+    /// The first word lying wholly inside `chars[from..to]`.
+    pub fn first_in(&self, chars: &[char], from: usize, to: usize) -> Option<(usize, usize, T)> {
+        let to = to.min(chars.len());
+        (from..to).find_map(|i| {
+            if !self.first_bits.maybe(chars[i]) {
+                return None;
+            }
+            let list = self.by_first.get(&chars[i])?;
+            list.iter().find(|(w, _)| i + w.len() <= to && chars[i..].starts_with(w)).map(|(w, t)| (i, w.len(), *t))
+        })
+    }
+
     pub fn contains_in(&self, chars: &[char], from: usize, to: usize) -> bool {
         self.last_in(chars, from, to).is_some()
     }

@@ -11,7 +11,7 @@
 
 use super::identity::similarity;
 use crate::document::{Column, Document};
-use crate::extract::{Figure, Kind};
+use crate::extract::{Figure, Kind, Qualifier};
 
 /// A target and the figure answering it, as indices into the figure slice
 /// given to [`pairs`].
@@ -94,7 +94,14 @@ fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
             {
                 continue;
             }
-            let Some(scale) = comparable(&target.unit, &actual.unit) else { continue };
+            let counted_noun = |count: &Figure, name: &str, noun: &Figure| {
+                count.unit == "个" && noun.unit.chars().all(crate::extract::is_cjk) && name.contains(&noun.unit)
+            };
+            // 300个村庄 answered by 318村: 个 of the thing the other counts by name.
+            let scale = comparable(&target.unit, &actual.unit).or_else(|| {
+                (counted_noun(target, &names[t], actual) || counted_noun(actual, &names[a], target)).then_some(1.0)
+            });
+            let Some(scale) = scale else { continue };
             // A clause of a word or two (占21.4%) says nothing: the names,
             // which say what it is a share of, carry it alone.
             let label = similarity(&names[t], &names[a]);
@@ -121,6 +128,20 @@ fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
         if answer[t].is_none() && !used[a] {
             answer[t] = Some(a);
             used[a] = true;
+        }
+    }
+    // Both ends of a range (3-5个) are answered by the same figure.
+    for &t in &targets {
+        let range = t > 0
+            && row[t].qualifier == Qualifier::AtMost
+            && row[t - 1].qualifier == Qualifier::AtLeast
+            && row[t - 1].kind == Kind::Target
+            && row[t - 1].col == row[t].col
+            && row[t - 1].span.1 + 1 == row[t].span.0;
+        if range {
+            let shared = answer[t].or(answer[t - 1]);
+            answer[t] = shared;
+            answer[t - 1] = shared;
         }
     }
     targets.into_iter().map(|t| Pair { target: t, actual: answer[t] }).collect()
@@ -222,6 +243,20 @@ mod tests {
         let (doc, figs) = row("", "全年大中型重点企业研发费用增速为15.2%，完成14%左右的预定目标。");
         let p = pairs(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("14%左右".into(), Some("15.2%".into()))]);
+    }
+
+    #[test]
+    fn both_ends_of_a_range_are_answered() {
+        let (doc, figs) = row("推动建设3-5个公共海外仓。", "新建公共海外仓4个。");
+        let p = pairs(&doc, &figs);
+        assert_eq!(texts(&figs, &p), [("3".into(), Some("4个".into())), ("5个".into(), Some("4个".into()))]);
+    }
+
+    #[test]
+    fn a_count_in_ge_answers_a_count_by_name() {
+        let (doc, figs) = row("完成300个村庄生活污水治理。", "全年完成生活污水治理318村。");
+        let p = pairs(&doc, &figs);
+        assert_eq!(texts(&figs, &p), [("300个".into(), Some("318村".into()))]);
     }
 
     #[test]
