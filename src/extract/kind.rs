@@ -54,6 +54,7 @@ pub fn classify(site: &Site) -> (Kind, bool) {
         (Some(c), Some(s)) if s > c.at => (Kind::Share, false),
         (Some(_), _) => (Kind::Growth, negative),
         (None, Some(_)) => (Kind::Share, false),
+        (None, None) if share_after(chars, site.end, site.class) => (Kind::Share, false),
         // 成 is tenths of a whole: 约三成园区, 近七成.
         (None, None) if site.unit == "成" => (Kind::Share, false),
         (None, None) => (Kind::Actual, false),
@@ -156,6 +157,10 @@ fn is_target(site: &Site, clause: usize) -> bool {
         let window_end = (site.end + 6).min(chars.len());
         return GOAL_NOUNS.contains_in(chars, site.end + 1, window_end);
     }
+    // 规划提出的60%目标: a level named a goal. (5个目标 counts goals.)
+    if super::context::at(chars, site.end, "目标") && !matches!(site.unit, "个" | "项" | "条" | "类" | "大") {
+        return true;
+    }
     // The figure is what a plan is about: 其余8处计划于第三季度完工.
     let clause_end = super::context::clause_end(chars, site.end);
     let mut from = site.end;
@@ -244,6 +249,22 @@ fn proportion_rate(chars: &[char], p: usize) -> bool {
         '功' => p >= 2 && chars[p - 2] == '成',
         _ => true,
     }
+}
+
+/// Words after `N%的` that make the percentage a rate or a level, not a
+/// part of the population named (以5%的速度增长, 实现8%的增长).
+static NOT_A_POPULATION: LazyLock<WordSet<()>> = LazyLock::new(|| {
+    words::set(&[
+        "增长", "增速", "增幅", "涨幅", "降幅", "下降", "提高", "速度", "水平", "目标", "计划", "任务", "进度",
+    ])
+});
+
+/// A percentage of a population named after it: 约15%的学校.
+fn share_after(chars: &[char], end: usize, class: Class) -> bool {
+    class == Class::Percent
+        && chars.get(end) == Some(&'的')
+        && chars.get(end + 1).is_some_and(|&c| super::is_cjk(c))
+        && NOT_A_POPULATION.at(chars, end + 1).is_none()
 }
 
 /// Position of the nearest share word before the figure, if any. A

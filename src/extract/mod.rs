@@ -524,13 +524,20 @@ fn range_connector(c: char) -> bool {
 /// At `i` a range connector and a numeral with a unit (`-5个`, `至10%`):
 /// that unit, with length 0 (the lower end borrows it, unwritten).
 fn range_end_unit(chars: &[char], i: usize) -> Option<Unit> {
+    range_upper(chars, i).map(|(unit, _)| Unit { len: 0, ..unit })
+}
+
+/// At `i` a range connector: the upper end's unit as written, and where it
+/// ends (after `岁` in `12-17岁`).
+fn range_upper(chars: &[char], i: usize) -> Option<(Unit, usize)> {
     if !chars.get(i).copied().is_some_and(range_connector) {
         return None;
     }
     let next = number::read(chars, i + 1, &|k| unit::starts_here(chars, k))?;
-    let unit = unit::at(chars, next.end)?;
     // 1-11月 has no unit; a range of counts or rates does.
-    Some(Unit { len: 0, ..unit })
+    let unit = unit::at(chars, next.end)?;
+    let end = next.end + unit.len;
+    Some((unit, end))
 }
 
 /// Does a range's lower end stand right before `start` (`3-` in `3-5个`)?
@@ -590,7 +597,8 @@ fn unit_fits(chars: &[char], n: &Numeral, unit: &Unit, unit_start: usize, before
         "周" => after_unit != Some('年'),
         // 82.5岁 is an age reached; 60岁以上老年人 describes a population.
         "岁" => {
-            let mut j = unit_start + unit.len;
+            // 12-17岁在校学生: the lower end describes the same population.
+            let mut j = range_upper(chars, unit_start).map_or(unit_start + unit.len, |(_, end)| end);
             for w in ["及以上", "以上", "以下"] {
                 if context::at(chars, j, w) {
                     j += w.chars().count();

@@ -132,6 +132,10 @@ fn kinds_in_status_cells() {
     assert_eq!(k("预计全年营业收入达到500亿元。"), Kind::Forecast);
     assert_eq!(k("技术合同成交额同比增长15.6%。"), Kind::Growth);
     assert_eq!(k("占21.4%。"), Kind::Share);
+    assert_eq!(k("仍有约15%的学校依靠本校教师"), Kind::Share, "a part of the schools");
+    assert_eq!(k("以6%的速度增长"), Kind::Actual, "a speed is no population");
+    assert_eq!(k("与规划提出的60%目标仍有差距"), Kind::Target);
+    assert_eq!(k("完成5个目标"), Kind::Actual, "a count of goals is no goal");
     assert_eq!(k("新建9个平台。"), Kind::Actual);
     assert_eq!(k("基于8英寸装备建设平台"), Kind::Other);
 }
@@ -375,6 +379,11 @@ fn ages_rates_per_population_and_indices() {
         [fig("82.51岁", 82.51, "岁"), fig("0.04岁", 0.04, "岁")]
     );
     none("60岁以上老年人健康管理");
+    assert_eq!(
+        found("全市12-17岁在校学生疫苗接种率达到96.3%"),
+        [fig("96.3%", 96.3, "%")],
+        "an age range names the population"
+    );
     assert_eq!(found("孕产妇死亡率8.5/10万"), [fig("8.5/10万", 8.5, "/10万")]);
     assert_eq!(found("高峰时段交通指数为5.3"), [fig("5.3", 5.3, "")]);
     assert_eq!(one("交通指数控制在5.5以内").qualifier, Qualifier::AtMost);

@@ -312,6 +312,13 @@ pub fn at(chars: &[char], i: usize) -> Option<Unit> {
                 unit.name = format!("{}/{}", unit.name, per);
                 unit.len += 1 + per_len;
             }
+        } else if unit.class == Class::Classifier
+            && let Some((alt_len, (alt, Class::Classifier))) = UNIT_SET.at(chars, d)
+        {
+            // 件/套, 台/套: one count in either of two measure words, not a
+            // rate; the slash joins alternatives, so the unit keeps both.
+            unit.name = format!("{}/{}", unit.name, alt);
+            unit.len += 1 + alt_len;
         }
     }
     Some(unit)
@@ -373,6 +380,9 @@ mod tests {
         assert_eq!(unit("片/月的建设"), Some(("片/月".into(), 3, Class::Classifier)));
         assert_eq!(unit("微克/立方米"), Some(("微克/立方米".into(), 6, Class::Physical)));
         assert_eq!(unit("吨标准煤/万元"), Some(("吨标准煤/万元".into(), 7, Class::Physical)));
+        assert_eq!(unit("件/套文物"), Some(("件/套".into(), 3, Class::Classifier)));
+        assert_eq!(unit("台/套设备"), Some(("台/套".into(), 3, Class::Classifier)));
+        assert_eq!(unit("%/年").map(|u| u.0), Some("%".into()), "a percentage takes no denominator");
     }
 
     #[test]
