@@ -15,7 +15,6 @@ FROM (
            row_number() OVER (PARTITION BY a.metric_id, a.period ORDER BY d.ingested_at DESC, a.doc_id DESC, a."row") AS pick
     FROM attainment a
     LEFT JOIN documents d ON d.id = a.doc_id
-    WHERE a.status = 'missed'
 )
-WHERE pick = 1
+WHERE pick = 1 AND status = 'missed'
 ORDER BY ratio NULLS LAST

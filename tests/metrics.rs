@@ -209,3 +209,24 @@ fn editing_the_catalogue_refreshes_the_metrics() {
     // 65 of about 70 is met within ±10% but missed within ±5%.
     assert_eq!(find(&rows, "技术转移机构", "2022")["status"], "missed");
 }
+
+/// A shipped query from `queries/`, as a subquery to count or filter.
+fn query(name: &str) -> String {
+    let sql = std::fs::read_to_string(format!("{ROOT}/queries/{name}.sql")).unwrap();
+    format!("(\n{sql}\n)")
+}
+
+#[test]
+fn a_later_report_supersedes_an_earlier_target() {
+    let fx = Fixture::three_years();
+    // The 2022 table restated by a later report, the platform target now met.
+    let seed = std::fs::read_to_string(fx.path("data/seed-2022.txt")).unwrap();
+    assert!(seed.contains("新建9个中关村高精尖产业协同创新平台"));
+    let restated = seed.replace("新建9个中关村高精尖产业协同创新平台", "新建10个中关村高精尖产业协同创新平台");
+    std::fs::write(fx.path("data/seed-2022-restated.txt"), restated).unwrap();
+    assert!(fx.ingest().status.success());
+    let missed: i64 = fx.sql(&format!("SELECT missed FROM {} WHERE year(period_end) = 2022", query("scorecard")));
+    assert_eq!(missed, 0, "the restatement meets the only 2022 target the seed missed");
+    let listed: i64 = fx.sql(&format!("SELECT count(*) FROM {} WHERE period_label = '2022年'", query("shortfalls")));
+    assert_eq!(listed, 0, "shortfalls agree with the scorecard");
+}
