@@ -17,12 +17,7 @@ SELECT metric_id,
        "row",
        coalesce(actual_seq, target_seq) AS figure_seq,
        sentence
-FROM (
-    SELECT a.*,
-           row_number() OVER (PARTITION BY a.metric_id ORDER BY a.period_end DESC, d.ingested_at DESC, a.doc_id DESC, a."row") AS pick
-    FROM attainment a
-    LEFT JOIN documents d ON d.id = a.doc_id
-)
-WHERE pick = 1
+FROM latest_attainment
+QUALIFY row_number() OVER (PARTITION BY metric_id ORDER BY period_end DESC, reported_at DESC, doc_id DESC, "row") = 1
 ORDER BY CASE status WHEN 'missed' THEN 0 WHEN 'forecast' THEN 1 WHEN 'no_data' THEN 2 ELSE 3 END,
          ratio NULLS LAST, metric

@@ -10,11 +10,6 @@ SELECT metric_id,
        display_unit AS unit,
        doc_id,
        "row"
-FROM (
-    SELECT a.*,
-           row_number() OVER (PARTITION BY a.metric_id, a.period ORDER BY d.ingested_at DESC, a.doc_id DESC, a."row") AS pick
-    FROM attainment a
-    LEFT JOIN documents d ON d.id = a.doc_id
-)
-WHERE pick = 1 AND status = 'missed'
-ORDER BY ratio NULLS LAST
+FROM latest_attainment
+WHERE status = 'missed'
+ORDER BY ratio NULLS LAST, metric, period

@@ -25,7 +25,7 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Everything the schema creates, dropped when an older schema is rebuilt.
-const VIEWS: &[&str] = &["attainment", "metric_series"];
+const VIEWS: &[&str] = &["latest_attainment", "attainment", "metric_series"];
 const TABLES: &[&str] = &["documents", "rows", "figures", "metrics", "observations", "targets"];
 
 #[derive(Debug, thiserror::Error)]

@@ -229,6 +229,21 @@ ORDER BY
     m.name, t.period;
 COMMENT ON VIEW attainment IS 'Every target against its actual, worst first; what leaders read.';
 
+-- One target per metric and period: the latest report's, since a later
+-- report restates or revises what an earlier one set. Scorecards count
+-- these, so that a target is met or missed once, however often it is stated.
+CREATE OR REPLACE VIEW latest_attainment AS
+SELECT * EXCLUDE (pick)
+FROM (
+    SELECT a.*,
+           d.ingested_at AS reported_at,
+           row_number() OVER (PARTITION BY a.metric_id, a.period ORDER BY d.ingested_at DESC, a.doc_id DESC, a."row") AS pick
+    FROM attainment a
+    LEFT JOIN documents d ON d.id = a.doc_id
+)
+WHERE pick = 1;
+COMMENT ON VIEW latest_attainment IS 'attainment, one target per metric and period (the latest report''s), with reported_at: when that report was stored.';
+
 -- One point per metric and period: a reported value beats a forecast, which
 -- beats a value derived from a growth rate; among equals, the latest
 -- document wins, and within it the figure that answers a target, then the
