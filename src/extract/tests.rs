@@ -134,6 +134,8 @@ fn kinds_in_status_cells() {
     assert_eq!(k("占21.4%。"), Kind::Share);
     assert_eq!(k("仍有约15%的学校依靠本校教师"), Kind::Share, "a part of the schools");
     assert_eq!(k("以6%的速度增长"), Kind::Actual, "a speed is no population");
+    assert_eq!(k("实现8%的增长"), Kind::Actual, "a change is no population");
+    assert_eq!(k("完成全年90%的任务"), Kind::Actual);
     assert_eq!(k("与规划提出的60%目标仍有差距"), Kind::Target);
     assert_eq!(k("完成5个目标"), Kind::Actual, "a count of goals is no goal");
     assert_eq!(k("新建9个平台。"), Kind::Actual);
