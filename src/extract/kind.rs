@@ -158,7 +158,7 @@ fn is_target(site: &Site, clause: usize) -> bool {
         return GOAL_NOUNS.contains_in(chars, site.end + 1, window_end);
     }
     // 规划提出的60%目标: a level named a goal. (5个目标 counts goals.)
-    if super::context::at(chars, site.end, "目标") && !matches!(site.unit, "个" | "项" | "条" | "类" | "大") {
+    if super::context::at(chars, site.end, "目标") && !matches!(site.unit, "个" | "项" | "条" | "类") {
         return true;
     }
     // The figure is what a plan is about: 其余8处计划于第三季度完工.
