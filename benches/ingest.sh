@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zhibiao-target}"
 count="${1:-1000}"
-cargo build --release --all-targets --quiet  # with dev-deps: shares the build `cargo bench` uses
+cargo build --release --all-targets --quiet  # the release profile: shares DuckDB's build with `cargo test --release`
 bin="$CARGO_TARGET_DIR/release/zhibiao"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

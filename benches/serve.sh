@@ -13,7 +13,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zhibiao-target}"
 count="${1:-1000}"
 seconds="${2:-15}"
 command -v wrk >/dev/null || { echo "benches/serve.sh needs wrk: apt-get install wrk" >&2; exit 1; }
-cargo build --release --all-targets --quiet  # with dev-deps: shares the build `cargo bench` uses
+cargo build --release --all-targets --quiet  # the release profile: shares DuckDB's build with `cargo test --release`
 bin="$CARGO_TARGET_DIR/release/zhibiao"
 work=$(mktemp -d)
 pid=""

@@ -75,6 +75,21 @@ pub struct Frame {
     pub truncated: bool,
 }
 
+/// A text field as a spreadsheet will read it safely. Excel, LibreOffice
+/// and WPS run a CSV cell that begins with `=`, `+`, `-` or `@` (or a tab or
+/// carriage return before one) as a formula: report text is written by
+/// others, so `=HYPERLINK(…)` in a status cell must arrive as text. Such a
+/// field gets a leading `'`, as OWASP advises; a plain number (`-5`,
+/// `+3.2`) is left as it is, since a spreadsheet reads it as a number.
+pub fn spreadsheet_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    let risky = field.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']);
+    if risky && field.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
 impl Frame {
     /// Runs `sql` and collects at most `limit` rows.
     pub fn query(conn: &Connection, sql: &str, limit: usize) -> duckdb::Result<Frame> {
@@ -105,13 +120,17 @@ impl Frame {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// Writes the frame as CSV with a header line.
+    /// Writes the frame as CSV with a header line, text made safe for
+    /// spreadsheets ([`spreadsheet_safe`]).
     pub fn to_csv(&self) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(Vec::new());
         // Writing to a Vec cannot fail.
-        let _ = w.write_record(&self.columns);
+        let _ = w.write_record(self.columns.iter().map(|c| spreadsheet_safe(c).into_owned()));
         for row in &self.rows {
-            let _ = w.write_record(row.iter().map(Cell::text));
+            let _ = w.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => spreadsheet_safe(t).into_owned(),
+                other => other.text(),
+            }));
         }
         w.into_inner().unwrap_or_default()
     }

@@ -10,13 +10,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
 use crate::document::{self, Document, Problem, ReadError};
 use crate::extract::{self, Figure, Kind};
 use crate::metrics::{self, Input, catalogue::Catalogue};
-use crate::store::{Prepared, Store, StoreError};
+use crate::store::{Prepared, Store, StoreError, StoredDoc};
 
 /// File extensions picked up when walking a directory. A file named on the
 /// command line is always read, whatever its name: the layout is recognised
@@ -26,6 +27,26 @@ pub const EXTENSIONS: &[&str] = &["txt", "tsv", "tab"];
 /// Documents per transaction: large enough that commits are cheap, small
 /// enough that memory stays flat on big corpora.
 const BATCH: usize = 128;
+
+/// Source bytes per transaction: a batch of large files is committed
+/// early, so memory is bounded by bytes as well as by documents.
+const BATCH_BYTES: u64 = 32 << 20;
+
+/// What one document may cost. A document over either budget is refused
+/// with its reason; the others are stored.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Files larger than this are refused before they are read.
+    pub max_file_bytes: u64,
+    /// Reading and extraction past this many seconds refuses the document.
+    pub max_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_file_bytes: document::MAX_FILE_BYTES, max_seconds: 60 }
+    }
+}
 
 /// What happened to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,8 +120,13 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
 /// error aborts only the batch it happened in (its files are reported as
 /// failed, nothing of them is stored). Only reading the stored hashes at
 /// the start can fail the whole run.
-pub fn run(store: &mut Store, files: &[PathBuf], progress: &mut dyn FnMut(Progress)) -> Result<Summary, StoreError> {
-    let stored = store.hashes()?;
+pub fn run(
+    store: &mut Store,
+    files: &[PathBuf],
+    limits: Limits,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Summary, StoreError> {
+    let stored = store.stored()?;
     let mut summary = Summary::default();
     progress(Progress::Started { files: files.len() });
 
@@ -119,16 +145,28 @@ pub fn run(store: &mut Store, files: &[PathBuf], progress: &mut dyn FnMut(Progre
                 ));
                 record(&mut summary, path, &outcome, 0, progress);
             }
-            None => {
-                owner.insert(id, path);
-                todo.push(path.as_path());
-            }
+            None => match taken_by_another(&stored, &id, path) {
+                Some(other) => {
+                    let outcome = Outcome::Failed(format!(
+                        "{}: document id '{id}' is already taken by {other}, stored earlier; \
+                         rename one of the files, or remove the other from the database",
+                        path.display()
+                    ));
+                    record(&mut summary, path, &outcome, 0, progress);
+                }
+                None => {
+                    owner.insert(id, path);
+                    todo.push(path.as_path());
+                }
+            },
         }
     }
 
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(todo.len().max(1));
-    let (tx, rx) = mpsc::sync_channel::<(&Path, Result<Option<Prepared>, ReadError>)>(BATCH);
+    // Few documents wait in the channel: with the batch being filled, what
+    // is in memory is bounded by the batch's bytes plus a file per worker.
+    let (tx, rx) = mpsc::sync_channel::<(&Path, Result<Option<Prepared>, ReadError>)>(workers);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -137,7 +175,7 @@ pub fn run(store: &mut Store, files: &[PathBuf], progress: &mut dyn FnMut(Progre
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&path) = todo.get(i) else { break };
-                    if tx.send((path, prepare(path, stored))).is_err() {
+                    if tx.send((path, prepare(path, stored, limits))).is_err() {
                         break;
                     }
                 }
@@ -147,13 +185,16 @@ pub fn run(store: &mut Store, files: &[PathBuf], progress: &mut dyn FnMut(Progre
 
         let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
         let mut batch_paths: Vec<(&Path, bool)> = Vec::with_capacity(BATCH);
+        let mut batch_bytes = 0u64;
         for (path, result) in rx {
             match result {
                 Ok(None) => record(&mut summary, path, &Outcome::Unchanged, 0, progress),
                 Ok(Some(prepared)) => {
                     batch_paths.push((path, stored.contains_key(&prepared.document.id)));
+                    batch_bytes += prepared.bytes;
                     batch.push(prepared);
-                    if batch.len() >= BATCH {
+                    if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                        batch_bytes = 0;
                         flush(store, &mut batch, &mut batch_paths, &mut summary, progress);
                     }
                 }
@@ -165,14 +206,29 @@ pub fn run(store: &mut Store, files: &[PathBuf], progress: &mut dyn FnMut(Progre
     Ok(summary)
 }
 
-/// Parses a file's bytes and extracts its figures. A panic (a bug met on
-/// some unforeseen text) becomes this file's error: one bad file never
-/// stops the others.
-pub fn mine(path: &Path, id: &str, bytes: &[u8]) -> Result<(Document, Vec<Figure>), ReadError> {
+/// Another file that owns `id` in the database: a document id names one
+/// file for good, so `b/自查表.txt` never silently replaces the
+/// `a/自查表.txt` stored yesterday. A stored file that no longer exists
+/// has moved, and its new place takes the id over.
+fn taken_by_another(stored: &HashMap<String, StoredDoc>, id: &str, path: &Path) -> Option<String> {
+    let old = Path::new(&stored.get(id)?.path);
+    if old == path || !old.is_file() {
+        return None;
+    }
+    let same = matches!((old.canonicalize(), path.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    (!same).then(|| old.display().to_string())
+}
+
+/// Parses a file's bytes and extracts its figures within the time budget.
+/// A panic (a bug met on some unforeseen text) becomes this file's error:
+/// one bad file never stops the others.
+pub fn mine(path: &Path, id: &str, bytes: &[u8], limits: Limits) -> Result<(Document, Vec<Figure>), ReadError> {
     let fail = |problem: Problem| ReadError { path: path.to_owned(), problem };
+    let deadline = Instant::now() + Duration::from_secs(limits.max_seconds);
     let mined = std::panic::catch_unwind(|| {
         let document = document::parse(id, bytes)?;
-        let figures = extract::figures(&document);
+        let figures = extract::figures_before(&document, deadline)
+            .map_err(|_| Problem::TooSlow { seconds: limits.max_seconds })?;
         Ok((document, figures))
     });
     match mined {
@@ -189,20 +245,22 @@ pub fn mine(path: &Path, id: &str, bytes: &[u8]) -> Result<(Document, Vec<Figure
 }
 
 /// Reads and mines one file.
-pub fn read_and_mine(path: &Path) -> Result<(Document, Vec<Figure>), ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError { path: path.to_owned(), problem: Problem::Io(e) })?;
-    mine(path, &document::id_for(path), &bytes)
+pub fn read_and_mine(path: &Path, limits: Limits) -> Result<(Document, Vec<Figure>), ReadError> {
+    let bytes = document::read_bytes(path, limits.max_file_bytes)
+        .map_err(|problem| ReadError { path: path.to_owned(), problem })?;
+    mine(path, &document::id_for(path), &bytes, limits)
 }
 
 /// Reads and mines one file, unless its content is already stored.
-fn prepare(path: &Path, stored: &HashMap<String, String>) -> Result<Option<Prepared>, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError { path: path.to_owned(), problem: Problem::Io(e) })?;
+fn prepare(path: &Path, stored: &HashMap<String, StoredDoc>, limits: Limits) -> Result<Option<Prepared>, ReadError> {
+    let bytes = document::read_bytes(path, limits.max_file_bytes)
+        .map_err(|problem| ReadError { path: path.to_owned(), problem })?;
     let hash = format!("{:x}", Sha256::digest(&bytes));
     let id = document::id_for(path);
-    if stored.get(&id) == Some(&hash) {
+    if stored.get(&id).is_some_and(|d| d.content_hash == hash) {
         return Ok(None);
     }
-    let (document, figures) = mine(path, &id, &bytes)?;
+    let (document, figures) = mine(path, &id, &bytes, limits)?;
     Ok(Some(Prepared {
         document,
         figures,
@@ -268,14 +326,13 @@ pub fn refresh_metrics(
     documents_changed: bool,
 ) -> Result<Option<MetricsSummary>, StoreError> {
     let stamp = format!("{}:{catalogue_fingerprint}", crate::store::SCHEMA_VERSION);
-    if !documents_changed && store.meta("derived_from")?.as_deref() == Some(stamp.as_str()) {
+    if !documents_changed && store.derived_from()?.as_deref() == Some(stamp.as_str()) {
         return Ok(None);
     }
     let docs = store.documents()?;
     let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
     let derived = metrics::derive(&inputs, catalogue);
-    store.replace_derived(&derived)?;
-    store.set_meta("derived_from", &stamp)?;
+    store.replace_derived(&derived, &stamp)?;
     let mut status = BTreeMap::new();
     for t in &derived.targets {
         *status.entry(t.judgement.status.as_str()).or_default() += 1;

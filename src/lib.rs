@@ -15,14 +15,24 @@
 //! reading side, `frame` holds query results, `chart` draws them as SVG,
 //! `dashboard` turns dashboard files into drawn panels, and `web` serves
 //! it all over HTTP.
+//!
+//! The modules that need DuckDB (`store`, and `ingest`, `frame`,
+//! `dashboard`, `web` above it) are behind the `db` feature, on by default.
+//! Without it (`default-features = false`) the crate is reading,
+//! extraction, metrics, charts and eval only, as the fuzz targets use it.
 
 pub mod chart;
+#[cfg(feature = "db")]
 pub mod dashboard;
 pub mod document;
 pub mod eval;
 pub mod extract;
+#[cfg(feature = "db")]
 pub mod frame;
+#[cfg(feature = "db")]
 pub mod ingest;
 pub mod metrics;
+#[cfg(feature = "db")]
 pub mod store;
+#[cfg(feature = "db")]
 pub mod web;

@@ -40,6 +40,8 @@ enum Command {
         /// Print target–actual pairs instead of figures.
         #[arg(long)]
         pairs: bool,
+        #[command(flatten)]
+        limits: cmd::LimitArgs,
     },
     /// Read reports into the DuckDB database, replacing changed ones.
     ///
@@ -60,6 +62,8 @@ enum Command {
         /// a missing file is an empty catalogue).
         #[arg(long)]
         catalogue: Option<PathBuf>,
+        #[command(flatten)]
+        limits: cmd::LimitArgs,
     },
     /// Print the attainment table: every target against its actual, worst first.
     ///
@@ -100,12 +104,16 @@ enum Command {
         /// The folder of named queries (default: queries/).
         #[arg(long)]
         queries: Option<PathBuf>,
+        #[command(flatten)]
+        limits: cmd::LimitArgs,
+        #[command(flatten)]
+        server: cmd::ServerArgs,
     },
     /// Validate every dashboard and query: TOML, names, SQL and the columns
     /// each panel draws. Exit code 1 if anything is wrong.
     Check {
-        /// The database to run queries against (an empty one with the schema if
-        /// the file does not exist).
+        /// The database to run queries against, opened read-only (an empty one
+        /// with the schema if the file does not exist).
         #[arg(long, default_value = "zhibiao.duckdb")]
         db: PathBuf,
         /// The folder of dashboard files (default: dashboards/).
@@ -124,11 +132,22 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Extract { paths, format, pairs } => cmd::extract::run(&paths, format, pairs),
-        Command::Ingest { paths, db, catalogue } => cmd::ingest::run(&paths, &db, catalogue.as_deref()),
+        Command::Extract { paths, format, pairs, limits } => cmd::extract::run(&paths, format, pairs, limits.into()),
+        Command::Ingest { paths, db, catalogue, limits } => {
+            cmd::ingest::run(&paths, &db, catalogue.as_deref(), limits.into())
+        }
         Command::Metrics { db, format } => cmd::metrics::run(&db, format),
-        Command::Serve { bind, db, data, catalogue, dashboards, queries } => {
-            cmd::serve::run(cmd::serve::Options { bind, db, data, catalogue, dashboards, queries })
+        Command::Serve { bind, db, data, catalogue, dashboards, queries, limits, server } => {
+            cmd::serve::run(cmd::serve::Options {
+                bind,
+                db,
+                data,
+                catalogue,
+                dashboards,
+                queries,
+                limits: limits.into(),
+                server,
+            })
         }
         Command::Check { db, dashboards, queries } => cmd::check::run(&db, dashboards, queries),
     };

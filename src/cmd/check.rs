@@ -12,7 +12,7 @@ use zhibiao::store::Store;
 pub fn run(db: &Path, dashboards: Option<PathBuf>, queries: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let dashboards = dashboards.unwrap_or_else(|| project_dir("dashboards"));
     let queries_dir = queries.unwrap_or_else(|| project_dir("queries"));
-    let store = if db.exists() { Store::open(db)? } else { Store::open_in_memory()? };
+    let store = if db.exists() { Store::open_read_only(db)? } else { Store::open_in_memory()? };
     let against = if db.exists() { db.display().to_string() } else { "an empty database".to_owned() };
     let conn = store.connection();
     let queries = spec::load_queries(&queries_dir);

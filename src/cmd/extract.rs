@@ -9,14 +9,15 @@ use serde::Serialize;
 use super::{Format, number, paths_or_default, table};
 use zhibiao::document::Document;
 use zhibiao::extract::{self, Figure};
+use zhibiao::frame::spreadsheet_safe;
 use zhibiao::ingest;
 use zhibiao::metrics::pair::{self, Pair};
 
-pub fn run(paths: &[PathBuf], format: Format, pairs: bool) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &[PathBuf], format: Format, pairs: bool, limits: ingest::Limits) -> anyhow::Result<ExitCode> {
     let (files, mut failures) = ingest::discover(&paths_or_default(paths));
     let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
     for path in &files {
-        match ingest::read_and_mine(path) {
+        match ingest::read_and_mine(path, limits) {
             Ok(mined) => docs.push(mined),
             Err(e) => failures.push(e.to_string()),
         }
@@ -36,6 +37,16 @@ pub fn run(paths: &[PathBuf], format: Format, pairs: bool) -> anyhow::Result<Exi
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// A CSV writer whose every field goes through [`spreadsheet_safe`]:
+/// report text may begin with `=` and must not run as a formula.
+struct SafeCsv<W: Write>(csv::Writer<W>);
+
+impl<W: Write> SafeCsv<W> {
+    fn write_record<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> csv::Result<()> {
+        self.0.write_record(fields.into_iter().map(|f| spreadsheet_safe(f).into_owned()))
+    }
+}
+
 /// A figure as FORMAT.md writes it, with its document.
 #[derive(Serialize)]
 struct FigureLine<'a> {
@@ -46,7 +57,7 @@ struct FigureLine<'a> {
 
 fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Format) -> anyhow::Result<()> {
     if format == Format::Csv {
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = SafeCsv(csv::Writer::from_writer(out));
         w.write_record([
             "doc",
             "row",
@@ -79,7 +90,7 @@ fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: 
                 ])?;
             }
         }
-        w.flush()?;
+        w.0.flush()?;
         return Ok(());
     }
     for (doc, figures) in docs {
@@ -151,7 +162,7 @@ fn doc_pairs(doc: &Document, figures: &[Figure]) -> Vec<Pair> {
 }
 
 fn pair_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Format) -> anyhow::Result<()> {
-    let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+    let mut csv = (format == Format::Csv).then(|| SafeCsv(csv::Writer::from_writer(Vec::new())));
     if let Some(w) = csv.as_mut() {
         w.write_record([
             "doc",
@@ -191,7 +202,7 @@ fn pair_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Fo
         }
     }
     if let Some(w) = csv {
-        out.write_all(&w.into_inner()?)?;
+        out.write_all(&w.0.into_inner()?)?;
     }
     Ok(())
 }

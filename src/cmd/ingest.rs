@@ -10,12 +10,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{data_dir, paths_or_default};
 use zhibiao::extract::Kind;
-use zhibiao::ingest::{self, Outcome, Progress};
+use zhibiao::ingest::{self, Limits, Outcome, Progress};
 use zhibiao::metrics::catalogue::Catalogue;
 use zhibiao::store::Store;
 
-pub fn run(paths: &[PathBuf], db: &Path, catalogue: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let (_, ok) = ingest_and_report(paths, db, catalogue, &mut std::io::stdout())?;
+pub fn run(paths: &[PathBuf], db: &Path, catalogue: Option<&Path>, limits: Limits) -> anyhow::Result<ExitCode> {
+    let (_, ok) = ingest_and_report(paths, db, catalogue, limits, &mut std::io::stdout())?;
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -27,6 +27,7 @@ pub fn ingest_and_report(
     paths: &[PathBuf],
     db: &Path,
     catalogue: Option<&Path>,
+    limits: Limits,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<(Store, bool)> {
     let catalogue_path = catalogue.map_or_else(|| data_dir().join("metrics.toml"), Path::to_path_buf);
@@ -50,7 +51,7 @@ pub fn ingest_and_report(
         bar.suspend(|| eprintln!("error: {m}"));
     }
     let mut figures = 0usize;
-    let summary = ingest::run(&mut store, &files, &mut |p| match p {
+    let summary = ingest::run(&mut store, &files, limits, &mut |p| match p {
         Progress::Started { files } => bar.set_length(files as u64),
         Progress::File { outcome, figures: n, .. } => {
             figures += n;

@@ -5,15 +5,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{Format, number, table};
+use zhibiao::frame::Frame;
 use zhibiao::metrics::attain::Status;
 use zhibiao::metrics::catalogue::Comparator;
 use zhibiao::store::{AttainmentRow, Store};
 
 pub fn run(db: &Path, format: Format) -> anyhow::Result<ExitCode> {
-    if !db.exists() {
-        anyhow::bail!("{}: no database here; run `zhibiao ingest` first", db.display());
-    }
-    let store = Store::open(db)?;
+    let store = Store::open_read_only(db)?;
     let rows = store.attainment()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -26,11 +24,10 @@ pub fn run(db: &Path, format: Format) -> anyhow::Result<ExitCode> {
             }
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            for r in &rows {
-                w.serialize(r)?;
-            }
-            w.flush()?;
+            // The attainment view as the dashboards download it: one CSV
+            // writer, text made safe for spreadsheets.
+            let frame = Frame::query(store.connection(), "SELECT * FROM attainment", usize::MAX)?;
+            out.write_all(&frame.to_csv())?;
         }
     }
     out.flush()?;

@@ -22,6 +22,43 @@ pub enum Format {
     Csv,
 }
 
+/// What one document may cost to read, for every command that reads
+/// reports. Settings with defaults, also taken from the environment.
+#[derive(clap::Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// Refuse report files larger than this many megabytes, without reading them.
+    #[arg(long, env = "ZHIBIAO_MAX_FILE_MB", default_value_t = 64)]
+    pub max_file_mb: u64,
+    /// Refuse a report whose reading and extraction take longer than this many seconds.
+    #[arg(long, env = "ZHIBIAO_MAX_SECONDS", default_value_t = 60)]
+    pub max_seconds: u64,
+}
+
+impl From<LimitArgs> for zhibiao::ingest::Limits {
+    fn from(a: LimitArgs) -> Self {
+        zhibiao::ingest::Limits { max_file_bytes: a.max_file_mb.saturating_mul(1 << 20), max_seconds: a.max_seconds }
+    }
+}
+
+/// How the server protects itself and its readers.
+#[derive(clap::Args, Clone)]
+pub struct ServerArgs {
+    /// Seconds a request may take before it is answered 503.
+    #[arg(long, env = "ZHIBIAO_REQUEST_TIMEOUT", default_value_t = 10)]
+    pub request_timeout: u64,
+    /// Requests handled at once; more wait their turn.
+    #[arg(long, env = "ZHIBIAO_MAX_CONCURRENT", default_value_t = 64)]
+    pub max_concurrent: usize,
+    /// Megabytes of rendered pages kept in memory.
+    #[arg(long, env = "ZHIBIAO_CACHE_MB", default_value_t = 64)]
+    pub cache_mb: usize,
+    /// Host names the server answers to, besides the bound address (comma-separated).
+    /// On a loopback bind only localhost and loopback addresses are answered,
+    /// which stops DNS-rebinding pages from reading the dashboards.
+    #[arg(long, env = "ZHIBIAO_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+}
+
 /// A folder of the project (`data`, `dashboards`, `queries`): the one in
 /// the working directory, or the one beside the sources when run from
 /// elsewhere.

@@ -238,6 +238,15 @@ pub struct Query {
     pub description: String,
 }
 
+/// A dashboard file as pages name it: its folder and name
+/// (`dashboards/overview.toml`), never the server's full path.
+fn shown_path(path: &Path) -> String {
+    let mut parts: Vec<String> =
+        path.components().rev().take(2).map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.reverse();
+    parts.join("/")
+}
+
 /// A dashboard file read, or the reason it could not be.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
@@ -259,7 +268,7 @@ pub fn load_dashboards(dir: &Path, queries: &Queries) -> Vec<Loaded> {
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let dashboard =
             std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|text| parse(&text, queries));
-        out.push(Loaded { name, path: path.display().to_string(), dashboard });
+        out.push(Loaded { name, path: shown_path(&path), dashboard });
     }
     out.sort_by(|a, b| {
         let order = |l: &Loaded| l.dashboard.as_ref().map_or(i32::MAX, |d| d.order);

@@ -54,11 +54,15 @@ pub fn to_text(cell: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(cell.len());
     let mut saw_markup = false;
+    // Once one `<!--` finds no `-->`, no later one can: remembering that
+    // keeps a cell of unclosed comments linear instead of rescanning it
+    // to its end for each.
+    let mut comments_close = true;
     let mut rest = cell;
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
         let candidate = &rest[lt..];
-        match parse_tag(candidate) {
+        match parse_tag(candidate, &mut comments_close) {
             Some((len, block)) => {
                 saw_markup = true;
                 if block {
@@ -77,11 +81,20 @@ pub fn to_text(cell: &str) -> Cow<'_, str> {
     Cow::Owned(if saw_markup { tidy_whitespace(&decoded) } else { decoded.trim().to_owned() })
 }
 
+/// The longest formatting tag read as one (Word's export writes long
+/// `style` attributes, never this long).
+const MAX_TAG_BYTES: usize = 4096;
+
 /// Recognises one formatting tag or comment at the start of `s` (which starts
 /// with `<`). Returns its byte length and whether it breaks the line.
-fn parse_tag(s: &str) -> Option<(usize, bool)> {
+fn parse_tag(s: &str, comments_close: &mut bool) -> Option<(usize, bool)> {
     if let Some(body) = s.strip_prefix("<!--") {
-        return body.find("-->").map(|end| (4 + end + 3, false));
+        if !*comments_close {
+            return None;
+        }
+        let end = body.find("-->");
+        *comments_close = end.is_some();
+        return end.map(|end| (4 + end + 3, false));
     }
     let after_lt = s[1..].strip_prefix('/').unwrap_or(&s[1..]);
     let name_len = after_lt.find(|c: char| !(c.is_ascii_alphanumeric() || c == ':')).unwrap_or(after_lt.len());
@@ -95,8 +108,10 @@ fn parse_tag(s: &str) -> Option<(usize, bool)> {
     if !attrs.is_empty() && !attrs.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/') {
         return None;
     }
+    // A formatting tag's attributes are short; a `<p` followed by an
+    // unclosed quote is text, and is not scanned to the end of the cell.
     let mut quote = None;
-    for (i, c) in attrs.char_indices() {
+    for (i, c) in attrs.char_indices().take_while(|&(i, _)| i < MAX_TAG_BYTES) {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
@@ -171,5 +186,19 @@ mod tests {
     #[test]
     fn comments_are_removed() {
         assert_eq!(to_text("<!-- 注释 --><p>正文</p>"), "正文");
+    }
+
+    #[test]
+    fn unclosed_comments_and_tags_stay_text_in_linear_time() {
+        // 80,000 unclosed comments once took seconds: each rescanned the
+        // rest of the cell for `-->`.
+        let cell = "<!--".repeat(80_000) + "<p>完成5个</p>";
+        let text = to_text(&cell);
+        assert!(text.starts_with("<!--<!--") && text.ends_with("完成5个"), "{}", &text[text.len() - 20..]);
+        // A comment closed later is still removed, one left open is text.
+        let text = to_text("<!-- a --><p>正文</p><!-- b");
+        assert!(text.starts_with("正文") && text.ends_with("<!-- b"), "{text:?}");
+        let cell = "<p title=\"".repeat(50_000);
+        assert_eq!(to_text(&cell).len(), cell.len());
     }
 }

@@ -93,6 +93,10 @@ pub enum Problem {
     Decode(#[from] DecodeError),
     #[error("no table found: expected tab-separated rows of task, status and issue cells")]
     NoTable,
+    #[error("file is {} MB, over the limit of {} MB (raise it with --max-file-mb)", mb(*.bytes), mb(*.limit))]
+    TooLarge { bytes: u64, limit: u64 },
+    #[error("reading took over {seconds} s, the per-document time budget (raise it with --max-seconds)")]
+    TooSlow { seconds: u64 },
     /// A bug met while reading this file; the other files are unaffected.
     #[error("internal error while reading (a bug in zhibiao, please report it with the file): {0}")]
     Internal(String),
@@ -111,10 +115,39 @@ pub fn id_for(path: &Path) -> String {
     path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned())
 }
 
+/// Megabytes for messages, rounded up so that a file just over a limit
+/// never reads as equal to it.
+fn mb(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
+}
+
+/// The default for [`read_bytes`]' limit: larger than any real report,
+/// small enough that a few files in flight fit in memory.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// A file's bytes, refused without reading it whole when it holds more
+/// than `limit` bytes. The size is checked on the open file and again
+/// while reading, so a file that grows (or a device such as `/dev/zero`)
+/// is refused too.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > limit {
+        return Err(Problem::TooLarge { bytes: len, limit });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Problem::TooLarge { bytes: bytes.len() as u64, limit });
+    }
+    Ok(bytes)
+}
+
 /// Reads and parses one file.
 pub fn read(path: &Path) -> Result<Document, ReadError> {
     let fail = |problem: Problem| ReadError { path: path.to_owned(), problem };
-    let bytes = std::fs::read(path).map_err(|e| fail(e.into()))?;
+    let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(fail)?;
     parse(&id_for(path), &bytes).map_err(fail)
 }
 

@@ -101,7 +101,12 @@ pub fn ends_with(chars: &[char], end: usize, word: &str) -> bool {
 /// 建成100个…”`) still has its figures.
 pub fn protected_spans(chars: &[char]) -> Vec<Span> {
     let mut spans = Vec::new();
+    // Open quotes, innermost last, and for each kind of opener the
+    // positions in `stack` of its open instances: a closer finds its
+    // opener in constant time, and every opener is pushed and popped at
+    // most once, so a cell of unmatched quotes is read in linear time.
     let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut by_kind: [Vec<usize>; OPENERS.len()] = Default::default();
     for (i, &c) in chars.iter().enumerate() {
         let closes = match c {
             '”' => Some('“'),
@@ -114,9 +119,14 @@ pub fn protected_spans(chars: &[char]) -> Vec<Span> {
             _ => None,
         };
         if let Some(open) = closes {
-            if let Some(pos) = stack.iter().rposition(|&(o, _)| o == open) {
+            let kind = opener_kind(open);
+            if let Some(&pos) = by_kind[kind].last() {
                 let (_, start) = stack[pos];
-                stack.truncate(pos);
+                // Closing an outer quote closes everything opened inside it.
+                while stack.len() > pos {
+                    let (o, _) = stack.pop().expect("stack holds pos");
+                    by_kind[opener_kind(o)].pop();
+                }
                 let inner = &chars[start + 1..i];
                 let is_title = open == '《' || open == '〈';
                 let is_name =
@@ -127,15 +137,39 @@ pub fn protected_spans(chars: &[char]) -> Vec<Span> {
             }
             continue;
         }
-        if matches!(c, '“' | '‘' | '「' | '『' | '《' | '〈' | '"') {
+        if OPENERS.contains(&c) {
+            by_kind[opener_kind(c)].push(stack.len());
             stack.push((c, i));
         }
     }
-    spans
+    merge(spans)
 }
 
+/// The quote and title openers [`protected_spans`] pairs.
+const OPENERS: [char; 7] = ['“', '‘', '「', '『', '《', '〈', '"'];
+
+fn opener_kind(c: char) -> usize {
+    OPENERS.iter().position(|&o| o == c).unwrap_or(0)
+}
+
+/// Sorted, disjoint spans covering the same positions, for binary search.
+fn merge(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_unstable();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Is `i` inside one of `spans` (sorted and disjoint, as
+/// [`protected_spans`] returns them)?
 pub fn inside(spans: &[Span], i: usize) -> bool {
-    spans.iter().any(|&(s, e)| s <= i && i < e)
+    let k = spans.partition_point(|&(s, _)| s <= i);
+    k > 0 && i < spans[k - 1].1
 }
 
 /// Qualifier words written before a numeral, longest first where one is

@@ -179,6 +179,26 @@ pub fn figures(doc: &Document) -> Vec<Figure> {
     out
 }
 
+/// Extraction went past its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overrun;
+
+/// [`figures`], giving up when `deadline` passes. Extraction is linear in
+/// a cell's length, so this is a budget for very large documents, checked
+/// between cells.
+pub fn figures_before(doc: &Document, deadline: std::time::Instant) -> Result<Vec<Figure>, Overrun> {
+    let mut out = Vec::new();
+    for row in &doc.rows {
+        for col in Column::ALL {
+            if std::time::Instant::now() > deadline {
+                return Err(Overrun);
+            }
+            cell_figures_into(row.cell(col), col, row.index, &mut out);
+        }
+    }
+    Ok(out)
+}
+
 /// The figures of one cell's text.
 pub fn cell_figures(text: &str, col: Column, row: u32) -> Vec<Figure> {
     let mut out = Vec::new();
@@ -200,8 +220,10 @@ fn cell_figures_into(text: &str, col: Column, row: u32, out: &mut Vec<Figure>) {
             i += 1;
             continue;
         }
-        // Do not start inside a Latin identifier such as P2P or CogView2.
-        if i > 0 && chars[i - 1].is_ascii_alphanumeric() {
+        // Do not start inside a Latin identifier such as P2P or CogView2,
+        // nor inside a run of digits (full-width ones included): a numeral
+        // is read from its first digit, and each run is read once.
+        if i > 0 && (chars[i - 1].is_ascii_alphanumeric() || number::arabic_digit(chars[i - 1]).is_some()) {
             i += 1;
             continue;
         }
@@ -496,7 +518,8 @@ fn listed_label(chars: &[char], start: usize, earlier: &[Figure]) -> Option<Stri
         return None;
     }
     // Figures between 分别 and this one, in this phrase, come first.
-    let index = earlier.iter().filter(|f| f.span.0 > respectively && f.span.1 <= start).count();
+    // Figures are in reading order: walk back only as far as 分别.
+    let index = earlier.iter().rev().take_while(|f| f.span.0 > respectively).filter(|f| f.span.1 <= start).count();
     names.get(index).cloned()
 }
 
@@ -549,19 +572,42 @@ fn range_start_before(chars: &[char], start: usize) -> bool {
 }
 
 /// The unit of the next item in a list (`2.1、3.3%`, `4.1个、3.6个百分点`):
-/// at `i` a list separator, then a numeral with a unit. The unit is
-/// returned with length 0: it is not written at the borrowing figure.
+/// at `i` a list separator, then numerals until one carries a unit. The
+/// unit is returned with length 0: it is not written at the borrowing
+/// figure. When that unit is `个` and a later item's unit is points
+/// (`4.1个、3.6个百分点`), the points are the list's unit.
+///
+/// The walk is iterative and stops after [`MAX_LIST_ITEMS`] items, so a
+/// list costs each of its numerals a bounded look-ahead: a recursive walk
+/// here once took hours on a 40-item list.
 fn shared_unit(chars: &[char], i: usize) -> Option<Unit> {
-    if !matches!(chars.get(i), Some('、' | '和' | '及' | '或')) {
-        return None;
-    }
-    let next = number::read(chars, i + 1, &|k| unit::starts_here(chars, k))?;
-    let unit = unit::at(chars, next.end).or_else(|| shared_unit(chars, next.end))?;
-    let unit = match shared_unit(chars, next.end + unit.len) {
-        Some(later) if unit.name == "个" && later.class == Class::Points => later,
+    let (unit, after) = list_unit(chars, i)?;
+    let unit = match list_unit(chars, after) {
+        Some((later, _)) if unit.name == "个" && later.class == Class::Points => later,
         _ => unit,
     };
     Some(Unit { len: 0, ..unit })
+}
+
+/// Items a list's unit is looked for in. Real lists name a handful of
+/// values; a longer run of bare numerals is no list whose unit one can trust.
+const MAX_LIST_ITEMS: usize = 24;
+
+/// The first unit written after `i` in a list of numerals joined by
+/// separators, and the position after it.
+fn list_unit(chars: &[char], mut i: usize) -> Option<(Unit, usize)> {
+    for _ in 0..MAX_LIST_ITEMS {
+        if !matches!(chars.get(i), Some('、' | '和' | '及' | '或')) {
+            return None;
+        }
+        let next = number::read(chars, i + 1, &|k| unit::starts_here(chars, k))?;
+        if let Some(unit) = unit::at(chars, next.end) {
+            let after = next.end + unit.len;
+            return Some((unit, after));
+        }
+        i = next.end;
+    }
+    None
 }
 
 /// Unit-specific vetoes that need the numeral and what follows.

@@ -90,6 +90,12 @@ pub fn read(chars: &[char], i: usize, stop_units: &dyn Fn(usize) -> bool) -> Opt
     let c = *chars.get(i)?;
     if let Some(per) = per_words(chars, i) {
         let body = i + 3;
+        // 百分之百分之…: no numeral. Refusing here keeps the recursion one
+        // level deep whatever the text (a cell of 20,000 百分之 once
+        // overflowed the stack).
+        if per_words(chars, body).is_some() {
+            return None;
+        }
         let mut n = read(chars, body, stop_units)?;
         if n.per.is_some() {
             return None;
@@ -233,9 +239,18 @@ fn more_is_adjective(chars: &[char], next: usize) -> bool {
     }
 }
 
+/// The longest run of Chinese numeral chars read as one numeral.
+const MAX_CHINESE_CHARS: usize = 24;
+
 fn read_chinese(chars: &[char], start: usize, stop_units: &dyn Fn(usize) -> bool) -> Option<Numeral> {
     let mut end = start;
     while end < chars.len() && is_chinese_numeral_char(chars[end]) {
+        // No numeral is this long (九千九百九十九万九千九百九十九 is 15): a
+        // longer run is no number, and bounding the scan keeps a cell of
+        // numeral chars linear, since each of its positions is tried.
+        if end - start >= MAX_CHINESE_CHARS {
+            return None;
+        }
         // `千瓦`, `百分点`, `万元` after a digit: stop before a unit word that
         // begins with a numeral char, unless it is a big multiplier.
         if end > start && small_unit(chars[end]).is_some() && stop_units(end) {
@@ -248,6 +263,9 @@ fn read_chinese(chars: &[char], start: usize, stop_units: &dyn Fn(usize) -> bool
     if chars.get(end) == Some(&'点') && chars.get(end + 1).and_then(|&c| chinese_digit(c)).is_some() {
         let mut j = end + 1;
         while let Some(d) = chars.get(j).and_then(|&c| chinese_digit(c)) {
+            if j - end > MAX_CHINESE_CHARS {
+                return None;
+            }
             decimal_digits.push(char::from_digit(d, 10).unwrap());
             j += 1;
         }

@@ -534,3 +534,47 @@ fn rates_after_respectively_describe_the_counts_before() {
     assert_eq!(labels[3], ("9.8%", "死亡增长"));
     assert_eq!((figs[2].value, figs[3].value), (-12.2, -9.8));
 }
+
+// ------------------------------------------------------------ hostile text
+//
+// Inputs that once hung or aborted ingest. Each must finish; what it finds
+// is checked too, so that a fix by refusing everything would fail.
+
+#[test]
+fn a_long_list_of_bare_numerals_finishes() {
+    // A recursive look-ahead for the list's unit took hours at 40 items.
+    let items: Vec<String> = (1..=40).map(|i| i.to_string()).collect();
+    let text = format!("各区分别为{}个", items.join("、"));
+    let figs = status(&text);
+    assert!(figs.iter().all(|f| f.unit == "个"), "{figs:#?}");
+    assert!(figs.iter().any(|f| f.value == 40.0) && figs.iter().any(|f| f.value == 39.0), "{figs:#?}");
+    // A short list still shares its unit from the last item.
+    assert_eq!(found("分别增长2.1、3.3%").iter().map(|f| f.2.as_str()).collect::<Vec<_>>(), ["%", "%"]);
+}
+
+#[test]
+fn repeated_percent_words_do_not_recurse() {
+    // 20,000 百分之 once recursed 20,000 deep and overflowed the stack.
+    let text = format!("{}5的增长", "百分之".repeat(20_000));
+    let figs = status(&text);
+    assert!(figs.iter().all(|f| f.unit == "%" && f.value == 5.0), "{:?}", figs.first());
+    assert_eq!(found("占比达到百分之三十"), [fig("百分之三十", 30.0, "%")]);
+}
+
+#[test]
+fn unclosed_quotes_and_empty_titles_are_linear_and_still_protect() {
+    let text = "“".repeat(20_000) + "完成5个项目";
+    assert_eq!(status(&text).len(), 1);
+    let text = "《》1个".repeat(40_000);
+    let figs = status(&text);
+    assert_eq!(figs.len(), 40_000, "an empty title protects nothing after it");
+    none("印发《第2批名单》");
+}
+
+#[test]
+fn long_runs_of_numeral_chars_are_not_numerals() {
+    none(&"万".repeat(50_000));
+    none(&"三".repeat(50_000));
+    assert!(status(&"１".repeat(50_000)).len() <= 1);
+    assert_eq!(found("新建三百零五个"), [fig("三百零五个", 305.0, "个")]);
+}

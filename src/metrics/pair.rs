@@ -78,6 +78,9 @@ fn vague(name: &str) -> bool {
     name.chars().count() < 2 || crate::extract::label::is_generic(name) || super::VAGUE.contains(&name)
 }
 
+/// How many figures before and after a target may answer it.
+const PAIR_WINDOW: usize = 64;
+
 /// Scores every (target, candidate) of a row and assigns greedily, best
 /// first, one answer per target and one target per answer.
 fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
@@ -86,7 +89,11 @@ fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
     let mut scored: Vec<(f64, usize, usize)> = Vec::new();
     for &t in &targets {
         let target = &row[t];
-        for (a, actual) in row.iter().enumerate() {
+        // Only figures near the target can answer it. Real rows hold tens of
+        // figures, well inside the window; a row of thousands of repeated
+        // clauses is scored in time linear in its length, not quadratic.
+        let window = t.saturating_sub(PAIR_WINDOW)..(t + PAIR_WINDOW + 1).min(row.len());
+        for (a, actual) in row.iter().enumerate().take(window.end).skip(window.start) {
             if a == t
                 || !answers(target, actual)
                 || numbered_apart(&names[t], &names[a])

@@ -24,6 +24,9 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 /// ingest reads every document again); a newer one is refused.
 pub const SCHEMA_VERSION: u32 = 3;
 
+/// The `meta` key recording what the derived tables were built from.
+const DERIVED_FROM: &str = "derived_from";
+
 /// Everything the schema creates, dropped when an older schema is rebuilt.
 const VIEWS: &[&str] = &["latest_attainment", "attainment", "metric_series"];
 const TABLES: &[&str] = &["documents", "rows", "figures", "metrics", "observations", "targets"];
@@ -37,13 +40,50 @@ pub enum StoreError {
          use a newer zhibiao or move the file aside"
     )]
     Version { path: String, found: String },
+    #[error("{path}: no database here; run `zhibiao ingest` first")]
+    Missing { path: String },
+    #[error(
+        "{path}: database schema version {} is not version {SCHEMA_VERSION} of this zhibiao; \
+         run `zhibiao ingest` to rebuild it",
+        found.map_or_else(|| "unknown".to_owned(), |v| v.to_string())
+    )]
+    Outdated { path: String, found: Option<u32> },
+    #[error(
+        "corrupt database: {column} holds {value:?}, which this zhibiao never writes; run `zhibiao ingest` on a new file"
+    )]
+    Corrupt { column: &'static str, value: String },
     #[error("database error: {0}")]
     Db(#[from] duckdb::Error),
 }
 
+/// The schema version recorded in `meta`, `None` when there is none (a new
+/// or foreign database). A value that is not a number is an error: the
+/// file is not one this zhibiao wrote, and nothing in it is dropped.
+fn schema_version(conn: &Connection, path: &str) -> Result<Option<u32>, StoreError> {
+    let has_meta: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare("SELECT value FROM meta WHERE key = 'schema_version'")?;
+    let mut rows = stmt.query([])?;
+    let Some(row) = rows.next()? else { return Ok(None) };
+    let value: String = row.get(0)?;
+    value.trim().parse().map(Some).map_err(|_| StoreError::Version { path: path.to_owned(), found: value })
+}
+
 /// The `&'static` name of an encoding read back from the database.
-fn known_encoding(name: &str) -> &'static str {
-    ["UTF-8", "gb18030", "UTF-16LE", "UTF-16BE"].into_iter().find(|e| *e == name).unwrap_or("UTF-8")
+fn known_encoding(name: &str) -> Option<&'static str> {
+    ["UTF-8", "gb18030", "UTF-16LE", "UTF-16BE"].into_iter().find(|e| *e == name)
+}
+
+/// A stored value this zhibiao never writes: the row is corrupt, and
+/// reading it as some default would hide that.
+fn corrupt(column: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt { column, value: value.to_owned() }
 }
 
 /// A document read and mined, ready to be stored.
@@ -54,6 +94,13 @@ pub struct Prepared {
     pub path: String,
     pub content_hash: String,
     pub bytes: u64,
+}
+
+/// What the store knows of a document before reading its file again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDoc {
+    pub content_hash: String,
+    pub path: String,
 }
 
 /// The writer's handle on the database file.
@@ -111,6 +158,54 @@ impl Store {
         Store::init(conn, &path.display().to_string())
     }
 
+    /// Opens an existing database for reading only: no schema is applied
+    /// and nothing is ever dropped. A database of another schema version,
+    /// or one that was never initialised, is an error that says what to
+    /// run. Used by the commands that only read (`metrics`, `check`).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, duckdb::Config::default())
+    }
+
+    /// Opens an existing database read-only for serving pages, as a
+    /// sandbox: DuckDB's file and network access is off (a read-only
+    /// connection would otherwise still run `read_csv('/etc/passwd')` or
+    /// `COPY … TO`), the configuration is locked so no `SET` turns it back
+    /// on, and DuckDB's memory is capped at `memory_limit` (`'96MB'`).
+    pub fn open_sandboxed(path: &Path, memory_limit: &str) -> Result<Store, StoreError> {
+        let fail = |source| StoreError::Open { path: path.display().to_string(), source };
+        let config = duckdb::Config::default()
+            .enable_external_access(false)
+            .and_then(|c| c.enable_autoload_extension(false))
+            .and_then(|c| c.max_memory(memory_limit))
+            .and_then(|c| c.with("lock_configuration", "true"))
+            .map_err(fail)?;
+        Store::open_with(path, config)
+    }
+
+    fn open_with(path: &Path, config: duckdb::Config) -> Result<Store, StoreError> {
+        let display = path.display().to_string();
+        if !path.is_file() {
+            return Err(StoreError::Missing { path: display });
+        }
+        let config = config
+            .access_mode(duckdb::AccessMode::ReadOnly)
+            .map_err(|source| StoreError::Open { path: display.clone(), source })?;
+        let conn = Connection::open_with_flags(path, config).map_err(|source| {
+            let busy = source.to_string().contains("Could not set lock");
+            let path = if busy {
+                format!("{display} (in use by another process, such as a running `zhibiao serve`)")
+            } else {
+                display.clone()
+            };
+            StoreError::Open { path, source }
+        })?;
+        match schema_version(&conn, &display)? {
+            Some(SCHEMA_VERSION) => Ok(Store { conn, upgraded_from: None }),
+            Some(v) if v > SCHEMA_VERSION => Err(StoreError::Version { path: display, found: v.to_string() }),
+            found => Err(StoreError::Outdated { path: display, found }),
+        }
+    }
+
     /// An in-memory database, for tests and one-off runs.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         Store::init(Connection::open_in_memory()?, ":memory:")
@@ -118,9 +213,7 @@ impl Store {
 
     fn init(conn: Connection, path: &str) -> Result<Store, StoreError> {
         conn.execute_batch("CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL)")?;
-        let found: Option<String> =
-            conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).ok();
-        let found: Option<u32> = found.map(|v| v.parse().unwrap_or(0));
+        let found = schema_version(&conn, path)?;
         let mut upgraded_from = None;
         match found {
             Some(v) if v > SCHEMA_VERSION => {
@@ -161,10 +254,11 @@ impl Store {
         &self.conn
     }
 
-    /// Content hash of every stored document, by id.
-    pub fn hashes(&self) -> Result<HashMap<String, String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, content_hash FROM documents")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    /// Content hash and source path of every stored document, by id.
+    pub fn stored(&self) -> Result<HashMap<String, StoredDoc>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, content_hash, path FROM documents")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, StoredDoc { content_hash: r.get(1)?, path: r.get(2)? })))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -178,13 +272,26 @@ impl Store {
         {
             // One delete per table for the whole batch: a delete scans its
             // table, and a statement per document would scan it a thousand
-            // times on a large ingest.
-            let ids: Vec<String> = batch.iter().map(|p| format!("'{}'", p.document.id.replace('\'', "''"))).collect();
-            let ids = ids.join(", ");
-            tx.execute_batch(&format!(
-                "DELETE FROM documents WHERE id IN ({ids}); DELETE FROM rows WHERE doc_id IN ({ids}); \
-                 DELETE FROM figures WHERE doc_id IN ({ids});"
-            ))?;
+            // times on a large ingest. The ids go through a temporary
+            // table, appended like any data, never quoted into SQL.
+            tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS replacing (id VARCHAR); DELETE FROM replacing;")?;
+            let mut ids = tx.appender("replacing")?;
+            for p in batch {
+                ids.append_row([&p.document.id])?;
+            }
+            ids.flush()?;
+            drop(ids);
+            tx.execute_batch(
+                "DELETE FROM documents WHERE id IN (SELECT id FROM replacing);
+                 DELETE FROM rows WHERE doc_id IN (SELECT id FROM replacing);
+                 DELETE FROM figures WHERE doc_id IN (SELECT id FROM replacing);
+                 DELETE FROM replacing;",
+            )?;
+            // The derived tables point at figures by number: once figures
+            // change they are stale until derived again. Saying so in this
+            // same transaction means a crash before the next derivation
+            // leaves a database that knows it must derive.
+            tx.execute("DELETE FROM meta WHERE key = ?", [DERIVED_FROM])?;
             let now = chrono::Utc::now().naive_utc();
             let mut insert_doc = tx.appender("documents")?;
             for p in batch {
@@ -281,8 +388,11 @@ impl Store {
                     id,
                     title: r.get(1)?,
                     org: r.get(2)?,
-                    period: period.as_deref().and_then(period::parse_key),
-                    encoding: known_encoding(&encoding),
+                    period: match period.as_deref() {
+                        Some(key) => Some(period::parse_key(key).ok_or_else(|| corrupt("documents.period", key))?),
+                        None => None,
+                    },
+                    encoding: known_encoding(&encoding).ok_or_else(|| corrupt("documents.encoding", &encoding))?,
                     rows: Vec::new(),
                 },
                 Vec::new(),
@@ -314,12 +424,12 @@ impl Store {
             let kind: String = r.get(7)?;
             docs[i].1.push(Figure {
                 row: r.get(1)?,
-                col: Column::parse(&col).unwrap_or(Column::Status),
+                col: Column::parse(&col).ok_or_else(|| corrupt("figures.col", &col))?,
                 text: r.get(3)?,
                 value: r.get(4)?,
                 unit: r.get(5)?,
-                qualifier: Qualifier::parse(&qualifier).unwrap_or(Qualifier::Exact),
-                kind: Kind::parse(&kind).unwrap_or(Kind::Other),
+                qualifier: Qualifier::parse(&qualifier).ok_or_else(|| corrupt("figures.qualifier", &qualifier))?,
+                kind: Kind::parse(&kind).ok_or_else(|| corrupt("figures.kind", &kind))?,
                 label: r.get(8)?,
                 span: (r.get::<_, i64>(9)? as usize, r.get::<_, i64>(10)? as usize),
                 sentence: r.get(11)?,
@@ -329,11 +439,20 @@ impl Store {
         Ok(docs)
     }
 
-    /// Replaces the derived tables (metrics, observations, targets) whole,
-    /// in one transaction.
-    pub fn replace_derived(&mut self, d: &Derived) -> Result<(), StoreError> {
+    /// What the derived tables were built from (`meta.derived_from`), or
+    /// `None` when they are stale: documents changed since.
+    pub fn derived_from(&self) -> Result<Option<String>, StoreError> {
+        self.meta(DERIVED_FROM)
+    }
+
+    /// Replaces the derived tables (metrics, observations, targets) whole
+    /// and records what they were derived from (`stamp`), in one
+    /// transaction: the stamp is never newer than the tables.
+    pub fn replace_derived(&mut self, d: &Derived, stamp: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute_batch("DELETE FROM metrics; DELETE FROM observations; DELETE FROM targets;")?;
+        tx.execute("DELETE FROM meta WHERE key = ?", [DERIVED_FROM])?;
+        tx.execute("INSERT INTO meta VALUES (?, ?)", [DERIVED_FROM, stamp])?;
         {
             let mut app = tx.appender("metrics")?;
             for m in &d.metrics {

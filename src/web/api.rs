@@ -25,7 +25,7 @@ pub fn index(_: &Site, _: &str) -> Reply {
         "metric": "/api/metrics/{id}  (the metric, its series and its targets)",
         "attainment": "/api/attainment",
         "documents": "/api/documents",
-        "figures": "/api/figures?doc=&row=&kind=&limit=  (limit defaults to 1000)",
+        "figures": "/api/figures?doc=&row=&kind=&limit=  (limit defaults to 1000, at most 10000)",
     }))
 }
 
@@ -58,7 +58,7 @@ struct PanelData<'a> {
     index: usize,
     title: &'a str,
     kind: &'a str,
-    error: Option<&'a str>,
+    error: Option<String>,
     data: &'a Frame,
     csv: String,
     xlsx: String,
@@ -75,7 +75,10 @@ pub fn dashboard(site: &Site, name: &str) -> Reply {
                     title: &p.title,
                     kind: p.kind,
                     error: match &p.body {
-                        dashboard::Body::Error { message } => Some(message.as_str()),
+                        dashboard::Body::Error { message } => Some(format!(
+                            "查询失败（参考编号 {}，详情见服务器日志）",
+                            super::log_error(&format!("dashboard {name}, panel {}: {message}", p.index + 1))
+                        )),
                         _ => None,
                     },
                     data: &p.frame,
@@ -143,11 +146,15 @@ pub fn attainment(site: &Site, _: &str) -> Reply {
 pub fn documents(site: &Site, _: &str) -> Reply {
     frame(
         site,
-        "SELECT id, path, title, org, period, period_label, encoding, row_count, figure_count, ingested_at FROM documents \
+        "SELECT id, regexp_extract(path, '[^/\\\\]+$') AS file, title, org, period, period_label, encoding, row_count, figure_count, ingested_at FROM documents \
          ORDER BY period DESC NULLS LAST, id",
         100_000,
     )
 }
+
+/// The most figures one `/api/figures` reply holds (with `truncated` set
+/// when there are more): a reply stays a few megabytes, whatever is asked.
+pub const MAX_FIGURES: usize = 10_000;
 
 /// Filters of `/api/figures`.
 #[derive(Debug, Default, Deserialize)]
@@ -160,8 +167,15 @@ pub struct FigureQuery {
 
 impl FigureQuery {
     /// A canonical text form, used as the cache key and parsed back.
+    /// The limit is clamped first, so `limit=99999` and `limit=10000` are
+    /// one page.
     pub fn key(&self) -> String {
-        serde_json::json!({ "doc": self.doc, "row": self.row, "kind": self.kind, "limit": self.limit }).to_string()
+        serde_json::json!({ "doc": self.doc, "row": self.row, "kind": self.kind, "limit": self.limit() }).to_string()
+    }
+
+    /// Rows returned: 1,000 unless asked, at most [`MAX_FIGURES`].
+    pub fn limit(&self) -> usize {
+        self.limit.unwrap_or(1000).min(MAX_FIGURES)
     }
 }
 
@@ -178,6 +192,6 @@ pub fn figures(site: &Site, key: &str) -> Reply {
         filters.push(format!("kind = {}", lit(k)));
     }
     let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
-    let limit = q.limit.unwrap_or(1000).min(100_000);
+    let limit = q.limit();
     frame(site, &format!("SELECT * FROM figures {filter} ORDER BY doc_id, seq"), limit)
 }

@@ -8,9 +8,10 @@
 //! invalidation to get wrong.
 
 mod api;
+pub mod cache;
+mod guard;
 mod pages;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -24,6 +25,8 @@ use axum::routing::get;
 use duckdb::Connection;
 
 use crate::dashboard::{self, Loaded, Queries};
+use cache::PageCache;
+pub use guard::Guard;
 
 /// The stylesheet, embedded so pages work offline and without a CDN.
 pub const STYLE: &str = include_str!("../../templates/style.css");
@@ -38,7 +41,7 @@ pub struct Site {
     pub dashboards_dir: PathBuf,
     /// When this site was built (shown in page footers).
     pub built: chrono::DateTime<chrono::Local>,
-    cache: Mutex<HashMap<String, Reply>>,
+    cache: PageCache,
 }
 
 /// A finished response body, cheap to clone.
@@ -65,7 +68,17 @@ impl Reply {
         }
     }
 
+    /// An error as JSON. A client error says what was wrong with the
+    /// request; a server error's details (DuckDB's text, paths) go to the
+    /// log under a reference that the client is given instead.
     pub fn error(status: StatusCode, message: &str) -> Reply {
+        if status.is_server_error() {
+            let reference = log_error(message);
+            return Reply::json_with(
+                status,
+                &serde_json::json!({ "error": "服务器内部错误，详情见服务器日志", "reference": reference }),
+            );
+        }
         Reply::json_with(status, &serde_json::json!({ "error": message }))
     }
 
@@ -105,8 +118,14 @@ impl Site {
             queries,
             dashboards_dir: dashboards_dir.to_owned(),
             built: chrono::Local::now(),
-            cache: Mutex::new(HashMap::new()),
+            cache: PageCache::new(cache::DEFAULT_BYTES),
         }
+    }
+
+    /// The same site with a page cache of `bytes`.
+    pub fn with_cache_budget(mut self, bytes: u64) -> Site {
+        self.cache = PageCache::new(bytes);
+        self
     }
 
     /// A fresh connection to the site's database.
@@ -115,18 +134,11 @@ impl Site {
     }
 
     fn cached(&self, key: &str, make: impl FnOnce(&Site) -> Reply) -> Reply {
-        if let Some(r) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
-            return r.clone();
+        if let Some(r) = self.cache.get(key) {
+            return r;
         }
         let reply = make(self);
-        // Errors are not cached: the next request tries again.
-        if reply.status.is_success() {
-            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            if cache.len() > 4096 {
-                cache.clear();
-            }
-            cache.insert(key.to_owned(), reply.clone());
-        }
+        self.cache.put(key, &reply);
         reply
     }
 
@@ -135,14 +147,35 @@ impl Site {
     }
 }
 
+/// A server error's details, logged under a short reference that the
+/// client sees instead of them.
+pub(crate) fn log_error(detail: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let reference = format!("E{}-{}", chrono::Local::now().format("%H%M%S"), NEXT.fetch_add(1, Ordering::Relaxed));
+    tracing::error!(reference, "{detail}");
+    reference
+}
+
 /// The handle a refresh swaps.
 pub struct AppState {
     pub site: ArcSwap<Site>,
+    /// Permits for page work on blocking threads. Held until the work ends,
+    /// even when its request timed out, so abandoned work cannot pile up.
+    work: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(site: Site) -> Arc<AppState> {
-        Arc::new(AppState { site: ArcSwap::from_pointee(site) })
+        AppState::with_workers(site, Guard::default().max_concurrent)
+    }
+
+    /// A state whose pages are made by at most `workers` threads at once.
+    pub fn with_workers(site: Site, workers: usize) -> Arc<AppState> {
+        Arc::new(AppState {
+            site: ArcSwap::from_pointee(site),
+            work: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
+        })
     }
 
     /// Replaces the site whole; requests in flight finish on the old one.
@@ -163,7 +196,14 @@ fn lit(s: &str) -> String {
 /// through its cache.
 async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply) -> Reply {
     let site = state.site.load_full();
+    if let Some(r) = site.cache.get(&key) {
+        return r;
+    }
+    let Ok(permit) = state.work.clone().acquire_owned().await else {
+        return Reply::error(StatusCode::SERVICE_UNAVAILABLE, "server shutting down");
+    };
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let arg = key.split_once(' ').map_or("", |(_, a)| a).to_owned();
         site.cached(&key, |s| make(s, &arg))
     })
@@ -171,8 +211,31 @@ async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply
     .unwrap_or_else(|e| Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
 }
 
-/// All routes: pages, downloads, the JSON API and the stylesheet.
+/// A number from an address in its one canonical spelling (`001` → `1`),
+/// so that one page has one cache key; `None` for anything else.
+fn canonical_number(s: &str) -> Option<String> {
+    s.parse::<u32>().ok().map(|n| n.to_string())
+}
+
+/// `4.csv` → `4.csv`, `004.CSV` → `4.csv`.
+fn canonical_file(file: &str) -> Option<String> {
+    let (n, ext) = file.rsplit_once('.')?;
+    Some(format!("{}.{}", canonical_number(n)?, ext.to_ascii_lowercase()))
+}
+
+/// All routes with the server's guards at their defaults.
 pub fn router(state: Arc<AppState>) -> Router {
+    router_with(state, &Guard::default())
+}
+
+/// All routes behind `guard`: timeouts, a concurrency limit, security
+/// headers and, where set, the Host check.
+pub fn router_with(state: Arc<AppState>, guard: &Guard) -> Router {
+    guard.apply(routes(state))
+}
+
+/// All routes: pages, downloads, the JSON API and the stylesheet.
+fn routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(|State(s): Shared| async move { serve(s, "index".into(), pages::index).await }))
         .route(
@@ -184,7 +247,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/d/{name}/panels/{file}",
             get(|State(s): Shared, UrlPath((name, file)): UrlPath<(String, String)>| async move {
-                serve(s, format!("download {name}/{file}"), pages::download).await
+                match canonical_file(&file) {
+                    Some(file) => serve(s, format!("download {name}/{file}"), pages::download).await,
+                    None => serve(s, "not-found".into(), pages::not_found).await,
+                }
             }),
         )
         .route("/metrics", get(|State(s): Shared| async move { serve(s, "metrics".into(), pages::metrics).await }))
@@ -203,7 +269,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/docs/{doc}/rows/{row}",
             get(|State(s): Shared, UrlPath((doc, row)): UrlPath<(String, String)>| async move {
-                serve(s, format!("row {doc}/{row}"), pages::row).await
+                match canonical_number(&row) {
+                    Some(row) => serve(s, format!("row {doc}/{row}"), pages::row).await,
+                    None => serve(s, "not-found".into(), pages::not_found).await,
+                }
             }),
         )
         .route("/api", get(|State(s): Shared| async move { serve(s, "api".into(), api::index).await }))
@@ -220,6 +289,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/api/dashboards/{name}/panels/{index}",
             get(|State(s): Shared, UrlPath((name, index)): UrlPath<(String, String)>| async move {
+                let index = canonical_number(&index).unwrap_or(index);
                 serve(s, format!("api-panel {name}/{index}"), api::panel).await
             }),
         )

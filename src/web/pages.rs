@@ -36,7 +36,7 @@ fn page(status: StatusCode, t: &impl Template) -> Reply {
         Ok(html) => Reply::html(status, html),
         Err(e) => Reply::html(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("<p>页面无法生成：{}</p>", html_escape::encode_text(&e.to_string())),
+            format!("<p>页面无法生成（参考编号 {}，详情见服务器日志）。</p>", super::log_error(&e.to_string())),
         ),
     }
 }
@@ -52,10 +52,25 @@ struct ErrorPage {
     detail: String,
 }
 
+/// An error page. A server error's detail (DuckDB's text, paths) goes to
+/// the log; the page shows its reference instead.
 fn error_page(site: &Site, status: StatusCode, title: &str, message: &str, detail: &str) -> Reply {
-    if status.is_server_error() {
-        tracing::error!("{title}: {message} {detail}");
-    }
+    let detail = if status.is_server_error() {
+        format!("参考编号 {}（详情见服务器日志）", super::log_error(&format!("{title}: {message} {detail}")))
+    } else {
+        detail.to_owned()
+    };
+    page_for(site, status, title, message, &detail)
+}
+
+/// A page about a dashboard file its author must fix: the file's name, line
+/// and reason are the author's own words, shown in full.
+fn definition_error_page(site: &Site, title: &str, message: &str, detail: &str) -> Reply {
+    tracing::error!("{title}: {detail}");
+    page_for(site, StatusCode::INTERNAL_SERVER_ERROR, title, message, detail)
+}
+
+fn page_for(site: &Site, status: StatusCode, title: &str, message: &str, detail: &str) -> Reply {
     page(
         status,
         &ErrorPage {
@@ -171,15 +186,11 @@ pub fn dashboard(site: &Site, name: &str) -> Reply {
         Err((status, msg)) if status == StatusCode::NOT_FOUND => {
             return error_page(site, status, "找不到仪表板", &msg, "");
         }
-        Err((status, msg)) => {
-            return error_page(site, status, "仪表板文件有误", "这个仪表板的定义文件无法使用，请修正后刷新：", &msg);
+        Err((status, msg)) if status == StatusCode::INTERNAL_SERVER_ERROR => {
+            return definition_error_page(site, "仪表板文件有误", "这个仪表板的定义文件无法使用，请修正后刷新：", &msg);
         }
+        Err((status, msg)) => return error_page(site, status, "仪表板无法显示", "数据库暂时不可用。", &msg),
     };
-    for p in &r.panels {
-        if let Body::Error { message } = &p.body {
-            tracing::error!("dashboard {name}, panel {} ({}): {message}", p.index + 1, p.title);
-        }
-    }
     let base = format!("/d/{}/panels", dashboard::encode(name));
     let panels = r
         .panels
@@ -189,7 +200,15 @@ pub fn dashboard(site: &Site, name: &str) -> Reply {
                 Body::Charts { charts } => (charts, None, None, None),
                 Body::Table(t) => (vec![], Some(t), None, None),
                 Body::Kpi(k) => (vec![], None, Some(k), None),
-                Body::Error { message } => (vec![], None, None, Some(message)),
+                Body::Error { message } => (
+                    vec![],
+                    None,
+                    None,
+                    Some(format!(
+                        "查询失败（参考编号 {}，详情见服务器日志）",
+                        super::log_error(&format!("dashboard {name}, panel {} ({}): {message}", p.index + 1, p.title))
+                    )),
+                ),
             };
             PanelView {
                 index: p.index,
@@ -388,7 +407,7 @@ pub fn document(site: &Site, doc: &str) -> Reply {
         let head = match query(
             conn,
             &format!(
-                "SELECT coalesce(title, id), coalesce(org, ''), coalesce(period_label, ''), path, encoding, row_count, figure_count, \
+                "SELECT coalesce(title, id), coalesce(org, ''), coalesce(period_label, ''), regexp_extract(path, '[^/\\\\]+$'), encoding, row_count, figure_count, \
                  ingested_at FROM documents WHERE id = {}",
                 lit(doc)
             ),

@@ -225,3 +225,88 @@ async fn a_swap_replaces_the_data_whole() {
     let (_, _, after) = get(&app, "/").await;
     assert!(after.contains("kw-2021") && !after.contains("/docs/seed-2022"), "cached pages went with the old site");
 }
+
+async fn get_with_host(app: &Router, uri: &str, host: &str) -> axum::response::Response {
+    let req = Request::get(uri).header("host", host).body(Body::empty()).unwrap();
+    app.clone().oneshot(req).await.unwrap()
+}
+
+fn guarded(store: &Store) -> Router {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new(store.connection().try_clone().unwrap(), &root.join("dashboards"), &root.join("queries"));
+    let addr: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let guard = Guard::for_bind(addr, std::time::Duration::from_secs(10), 8, &["dash.internal".to_owned()]);
+    router_with(AppState::with_workers(site, 8), &guard)
+}
+
+#[tokio::test]
+async fn a_loopback_server_answers_only_loopback_host_names() {
+    let store = seed();
+    let app = guarded(&store);
+    for host in ["localhost:8080", "127.0.0.1:8080", "[::1]:8080", "LOCALHOST", "dash.internal:80"] {
+        assert_eq!(get_with_host(&app, "/", host).await.status(), StatusCode::OK, "{host}");
+    }
+    // A DNS-rebinding page's requests carry its own host name.
+    for host in ["evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example"] {
+        assert_eq!(get_with_host(&app, "/", host).await.status(), StatusCode::MISDIRECTED_REQUEST, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn every_reply_carries_the_security_headers() {
+    let store = seed();
+    let app = guarded(&store);
+    for uri in ["/", "/d/overview", "/api/metrics", "/static/style.css", "/nowhere"] {
+        let res = get_with_host(&app, uri, "localhost").await;
+        let h = res.headers();
+        let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{uri}: {csp}");
+        assert_eq!(h.get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"), "{uri}");
+        assert_eq!(h.get("x-frame-options").map(|v| v.to_str().unwrap()), Some("DENY"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn server_errors_show_a_reference_not_the_database_text() {
+    // A database without the schema: every query fails inside DuckDB.
+    let empty = duckdb::Connection::open_in_memory().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let app = router(AppState::new(Site::new(empty, &root.join("dashboards"), &root.join("queries"))));
+    for uri in ["/api/documents", "/api/metrics/x", "/", "/docs/x", "/d/overview"] {
+        let (status, _, body) = get(&app, uri).await;
+        assert!(
+            !body.contains("Catalog Error")
+                && !body.contains("does not exist")
+                && !body.contains(root.to_str().unwrap()),
+            "{uri} shows internals: {body}"
+        );
+        if status.is_server_error() {
+            assert!(body.contains("参考编号") || body.contains("reference"), "{uri}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_page_one_cache_entry_and_the_cache_is_bounded_in_bytes() {
+    let store = seed();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let budget = 256 << 10;
+    let site = Site::new(store.connection().try_clone().unwrap(), &root.join("dashboards"), &root.join("queries"))
+        .with_cache_budget(budget);
+    let state = AppState::new(site);
+    let app = router(Arc::clone(&state));
+    let (s1, _, a) = get(&app, "/docs/seed-2022/rows/3").await;
+    let weight = state.site.load().cache.weight();
+    let (s2, _, b) = get(&app, "/docs/seed-2022/rows/003").await;
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(a, b);
+    assert_eq!(state.site.load().cache.weight(), weight, "rows/003 is rows/3, not a second entry");
+    for n in 1..400 {
+        let (status, _, _) = get(&app, &format!("/api/figures?limit={n}")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    assert!(state.site.load().cache.weight() <= budget, "{} bytes cached", state.site.load().cache.weight());
+    let (_, _, body) = get(&app, "/api/figures?limit=99999").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(v["rows"].as_array().unwrap().len() <= api::MAX_FIGURES);
+}
