@@ -40,11 +40,15 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Reading and extraction past this many seconds refuses the document.
     pub max_seconds: u64,
+    /// A document with more figures than this is refused: real reports
+    /// hold hundreds (the seed 105 in 31 rows), and each figure keeps its
+    /// sentence, so a crafted file of millions would take gigabytes.
+    pub max_figures: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_file_bytes: document::MAX_FILE_BYTES, max_seconds: 60 }
+        Limits { max_file_bytes: document::MAX_FILE_BYTES, max_seconds: 60, max_figures: 20_000 }
     }
 }
 
@@ -227,8 +231,10 @@ pub fn mine(path: &Path, id: &str, bytes: &[u8], limits: Limits) -> Result<(Docu
     let deadline = Instant::now() + Duration::from_secs(limits.max_seconds);
     let mined = std::panic::catch_unwind(|| {
         let document = document::parse(id, bytes)?;
-        let figures = extract::figures_before(&document, deadline)
-            .map_err(|_| Problem::TooSlow { seconds: limits.max_seconds })?;
+        let figures = extract::figures_before(&document, deadline, limits.max_figures).map_err(|o| match o {
+            extract::Overrun::Time => Problem::TooSlow { seconds: limits.max_seconds },
+            extract::Overrun::Figures(n) => Problem::TooManyFigures { limit: n },
+        })?;
         Ok((document, figures))
     });
     match mined {

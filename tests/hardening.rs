@@ -161,3 +161,21 @@ fn csv_downloads_and_exports_do_not_carry_formulas() {
     }
     assert!(csv.contains("'=HYPERLINK"), "the text is kept, made inert: {csv}");
 }
+
+#[test]
+fn a_document_with_too_many_figures_is_refused_and_the_others_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("seed-2022.txt"), seed_bytes()).unwrap();
+    // 《》1个 × 2,000 in one cell: each a figure, each keeping its sentence.
+    let flood = format!("自查内容\t落实情况\t存在问题\n任务\t{}\t无\n", "《》1个".repeat(2000));
+    std::fs::write(data.join("flood.txt"), flood).unwrap();
+    let out = zhibiao(&["ingest", "data", "--db", "t.duckdb", "--max-figures", "1000"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("flood.txt") && err.contains("more than 1000 figures"), "{err}");
+    assert!(!err.contains("seed-2022"), "the seed's 105 figures are within the budget: {err}");
+    let conn = Connection::open(dir.path().join("t.duckdb")).unwrap();
+    assert_eq!(count(&conn, "SELECT count(*) FROM documents"), 1);
+}

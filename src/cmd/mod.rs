@@ -32,11 +32,18 @@ pub struct LimitArgs {
     /// Refuse a report whose reading and extraction take longer than this many seconds.
     #[arg(long, env = "ZHIBIAO_MAX_SECONDS", default_value_t = 60)]
     pub max_seconds: u64,
+    /// Refuse a report with more figures than this (real reports hold hundreds).
+    #[arg(long, env = "ZHIBIAO_MAX_FIGURES", default_value_t = 20_000)]
+    pub max_figures: usize,
 }
 
 impl From<LimitArgs> for zhibiao::ingest::Limits {
     fn from(a: LimitArgs) -> Self {
-        zhibiao::ingest::Limits { max_file_bytes: a.max_file_mb.saturating_mul(1 << 20), max_seconds: a.max_seconds }
+        zhibiao::ingest::Limits {
+            max_file_bytes: a.max_file_mb.saturating_mul(1 << 20),
+            max_seconds: a.max_seconds,
+            max_figures: a.max_figures,
+        }
     }
 }
 

@@ -97,6 +97,8 @@ pub enum Problem {
     TooLarge { bytes: u64, limit: u64 },
     #[error("reading took over {seconds} s, the per-document time budget (raise it with --max-seconds)")]
     TooSlow { seconds: u64 },
+    #[error("more than {limit} figures, far more than any report holds (raise the limit with --max-figures)")]
+    TooManyFigures { limit: usize },
     /// A bug met while reading this file; the other files are unaffected.
     #[error("internal error while reading (a bug in zhibiao, please report it with the file): {0}")]
     Internal(String),

@@ -173,27 +173,41 @@ pub fn figures(doc: &Document) -> Vec<Figure> {
     let mut out = Vec::new();
     for row in &doc.rows {
         for col in Column::ALL {
-            cell_figures_into(row.cell(col), col, row.index, &mut out);
+            cell_figures_into(row.cell(col), col, row.index, &mut out, usize::MAX);
         }
     }
     out
 }
 
-/// Extraction went past its deadline.
+/// Extraction went over its budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Overrun;
+pub enum Overrun {
+    /// The deadline passed.
+    Time,
+    /// More figures than allowed: no report holds that many, and each
+    /// figure keeps its sentence, so memory would grow with them.
+    Figures(usize),
+}
 
-/// [`figures`], giving up when `deadline` passes. Extraction is linear in
-/// a cell's length, so this is a budget for very large documents, checked
-/// between cells.
-pub fn figures_before(doc: &Document, deadline: std::time::Instant) -> Result<Vec<Figure>, Overrun> {
+/// [`figures`] within a budget: giving up when `deadline` passes (checked
+/// between cells; extraction is linear in a cell's length, so this is a
+/// backstop for very large documents) or when more than `max_figures` are
+/// found (checked as they are found).
+pub fn figures_before(
+    doc: &Document,
+    deadline: std::time::Instant,
+    max_figures: usize,
+) -> Result<Vec<Figure>, Overrun> {
     let mut out = Vec::new();
     for row in &doc.rows {
         for col in Column::ALL {
             if std::time::Instant::now() > deadline {
-                return Err(Overrun);
+                return Err(Overrun::Time);
             }
-            cell_figures_into(row.cell(col), col, row.index, &mut out);
+            cell_figures_into(row.cell(col), col, row.index, &mut out, max_figures + 1);
+            if out.len() > max_figures {
+                return Err(Overrun::Figures(max_figures));
+            }
         }
     }
     Ok(out)
@@ -202,11 +216,12 @@ pub fn figures_before(doc: &Document, deadline: std::time::Instant) -> Result<Ve
 /// The figures of one cell's text.
 pub fn cell_figures(text: &str, col: Column, row: u32) -> Vec<Figure> {
     let mut out = Vec::new();
-    cell_figures_into(text, col, row, &mut out);
+    cell_figures_into(text, col, row, &mut out, usize::MAX);
     out
 }
 
-fn cell_figures_into(text: &str, col: Column, row: u32, out: &mut Vec<Figure>) {
+/// Appends the cell's figures to `out`, stopping once `out` holds `limit`.
+fn cell_figures_into(text: &str, col: Column, row: u32, out: &mut Vec<Figure>, limit: usize) {
     // Most cells have no numeral at all; skip them before decoding chars.
     if !text.chars().any(number::may_start) {
         return;
@@ -215,7 +230,7 @@ fn cell_figures_into(text: &str, col: Column, row: u32, out: &mut Vec<Figure>) {
     let protected = context::protected_spans(&chars);
     let first = out.len();
     let mut i = 0;
-    while i < chars.len() {
+    while i < chars.len() && out.len() < limit {
         if !number::may_start(chars[i]) {
             i += 1;
             continue;
