@@ -34,6 +34,14 @@ pub struct Record {
     #[serde(default)]
     pub kind: String,
     #[serde(default)]
+    pub label: Option<String>,
+    /// FORMAT.md's period key (`2022`, `2022M01-11`, `2014..2021`).
+    #[serde(default)]
+    pub period: Option<String>,
+    /// FORMAT.md's metric: equal across documents for one quantity.
+    #[serde(default)]
+    pub metric: Option<String>,
+    #[serde(default)]
     pub optional: bool,
 }
 
@@ -149,6 +157,15 @@ pub struct FigureScore {
     /// Share of matched figures whose qualifier agrees (None: nothing matched).
     pub qualifier_agreement: Option<f64>,
     pub kind_agreement: Option<f64>,
+    /// Share of matched figures with a gold label whose label has a
+    /// character-bigram Dice similarity of at least 0.5 (score.py's rough
+    /// indicator).
+    pub label_agreement: Option<f64>,
+    /// Share of matched figures with a gold period whose period agrees.
+    pub period_accuracy: Option<f64>,
+    /// Metric identity over pairs of matched figures from different
+    /// documents: a pair is positive when both share a metric.
+    pub identity: Option<Prf>,
     pub false_negatives: Vec<Record>,
     pub false_positives: Vec<Record>,
     /// Matched (gold, predicted) figures whose kind or qualifier differ.
@@ -231,10 +248,25 @@ pub fn score_figures(gold: &[Record], pred: &[Record]) -> FigureScore {
             matches.iter().filter(|(g, p)| f(g).trim().eq_ignore_ascii_case(f(p).trim())).count() as f64 / n as f64
         })
     };
+    let labelled: Vec<f64> = matches
+        .iter()
+        .filter_map(|(g, p)| label_similarity(g.label.as_deref()?, p.label.as_deref().unwrap_or("")))
+        .collect();
+    let dated: Vec<bool> = matches
+        .iter()
+        .filter_map(|(g, p)| {
+            let gold = g.period.as_deref().filter(|x| !x.trim().is_empty())?;
+            Some(p.period.as_deref().is_some_and(|x| norm_period(x) == norm_period(gold)))
+        })
+        .collect();
     FigureScore {
         overall: Prf::new(n, fps.len(), fns.len()),
         qualifier_agreement: agree(|r| &r.qualifier),
         kind_agreement: agree(|r| &r.kind),
+        label_agreement: (!labelled.is_empty())
+            .then(|| labelled.iter().filter(|&&x| x >= 0.5).count() as f64 / labelled.len() as f64),
+        period_accuracy: (!dated.is_empty()).then(|| dated.iter().filter(|&&x| x).count() as f64 / dated.len() as f64),
+        identity: identity(&matches),
         false_negatives: fns.into_iter().cloned().collect(),
         false_positives: fps.into_iter().cloned().collect(),
         disagreements: matches
@@ -243,6 +275,78 @@ pub fn score_figures(gold: &[Record], pred: &[Record]) -> FigureScore {
             .map(|(g, p)| ((*g).clone(), (*p).clone()))
             .collect(),
     }
+}
+
+/// score.py's `norm_period`: NFKC, upper case, no spaces, `2022Y` = `2022`.
+fn norm_period(x: &str) -> String {
+    let t: String = x.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    match t.strip_suffix('Y') {
+        Some(y) if !y.is_empty() && y.chars().all(|c| c.is_ascii_digit()) => y.to_owned(),
+        _ => t,
+    }
+}
+
+/// score.py's `label_similarity`: the Dice coefficient of character
+/// bigrams after NFKC, lower case and dropping what is not alphanumeric;
+/// `None` when the gold label is empty.
+pub fn label_similarity(gold: &str, pred: &str) -> Option<f64> {
+    let grams = |x: &str| -> Vec<String> {
+        let x: Vec<char> = x.nfkc().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect();
+        match x.len() {
+            0 => vec![],
+            1 => vec![x[0].to_string()],
+            n => (0..n - 1).map(|i| x[i..i + 2].iter().collect()).collect(),
+        }
+    };
+    let (g, p) = (grams(gold), grams(pred));
+    if g.is_empty() {
+        return None;
+    }
+    if p.is_empty() {
+        return Some(0.0);
+    }
+    let mut left = p.clone();
+    let mut common = 0;
+    for b in &g {
+        if let Some(i) = left.iter().position(|x| x == b) {
+            left.swap_remove(i);
+            common += 1;
+        }
+    }
+    Some(2.0 * common as f64 / (g.len() + p.len()) as f64)
+}
+
+/// score.py's `score_identity`: over pairs of matched figures from
+/// different documents, a pair is a true positive when gold and prediction
+/// both put them in one metric; `None` when no gold figure has a metric.
+fn identity(matches: &[(&Record, &Record)]) -> Option<Prf> {
+    let items: Vec<(&str, &str, Option<&str>)> = matches
+        .iter()
+        .filter_map(|(g, p)| {
+            let gold = g.metric.as_deref().filter(|m| !m.is_empty())?;
+            Some((g.doc.as_str(), gold, p.metric.as_deref().filter(|m| !m.is_empty())))
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    for (i, a) in items.iter().enumerate() {
+        for b in &items[i + 1..] {
+            if a.0 == b.0 {
+                continue;
+            }
+            let same_gold = a.1 == b.1;
+            let same_pred = a.2.is_some() && a.2 == b.2;
+            match (same_gold, same_pred) {
+                (true, true) => tp += 1,
+                (false, true) => fp += 1,
+                (true, false) => fn_ += 1,
+                (false, false) => {}
+            }
+        }
+    }
+    Some(Prf::new(tp, fp, fn_))
 }
 
 fn side(s: &Option<Side>) -> Option<(f64, String)> {
@@ -320,8 +424,35 @@ mod tests {
             unit: unit.into(),
             qualifier: "exact".into(),
             kind: kind.into(),
+            label: None,
+            period: None,
+            metric: None,
             optional: false,
         }
+    }
+
+    #[test]
+    fn periods_labels_and_identity_as_score_py_scores_them() {
+        // score.py's self-test case 6: a wrong period, one join kept, one split.
+        let with = |doc: &str, row: u32, value: f64, period: &str, metric: &str| Record {
+            doc: doc.into(),
+            period: Some(period.into()),
+            metric: Some(metric.into()),
+            label: Some("技术合同成交额".into()),
+            ..rec(row, value, "项", "actual")
+        };
+        let gold =
+            [with("a", 1, 1.0, "2021", "m"), with("b", 1, 2.0, "2022M01-11", "m"), with("c", 1, 3.0, "2023", "m")];
+        let mut pred =
+            [with("a", 1, 1.0, "2021Y", "x"), with("b", 1, 2.0, "2022M01-11", "x"), with("c", 1, 3.0, "2022", "y")];
+        pred[2].label = Some("成交额".into());
+        let s = score_figures(&gold, &pred);
+        assert_eq!(s.period_accuracy, Some(2.0 / 3.0), "2021Y is 2021; 2022 is not 2023");
+        let id = s.identity.unwrap();
+        assert_eq!((id.tp, id.fp, id.fn_), (1, 0, 2));
+        assert_eq!(s.label_agreement, Some(1.0), "成交额 shares 2 of 6 bigrams: Dice 0.5");
+        assert_eq!(label_similarity("技术合同", "起步"), Some(0.0));
+        assert_eq!(label_similarity("", "起步"), None);
     }
 
     #[test]

@@ -6,12 +6,14 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::{Format, number, paths_or_default, table};
+use super::{Format, data_dir, number, paths_or_default, table};
 use zhibiao::document::Document;
 use zhibiao::extract::{self, Figure};
 use zhibiao::frame::spreadsheet_safe;
 use zhibiao::ingest;
+use zhibiao::metrics::catalogue::Catalogue;
 use zhibiao::metrics::pair::{self, Pair};
+use zhibiao::metrics::{self, Input};
 
 pub fn run(paths: &[PathBuf], format: Format, pairs: bool, limits: ingest::Limits) -> anyhow::Result<ExitCode> {
     let (files, mut failures) = ingest::discover(&paths_or_default(paths));
@@ -53,6 +55,10 @@ struct FigureLine<'a> {
     doc: &'a str,
     #[serde(flatten)]
     figure: &'a Figure,
+    /// When the figure holds (FORMAT.md's period key).
+    period: Option<String>,
+    /// Which metric it continues: equal across documents for one quantity.
+    metric: Option<&'a str>,
 }
 
 fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Format) -> anyhow::Result<()> {
@@ -93,9 +99,22 @@ fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: 
         w.0.flush()?;
         return Ok(());
     }
+    // Each figure's metric and period, decided as `ingest` decides them:
+    // across every document given, so that one metric joins them.
+    let (catalogue, _) = Catalogue::load(&data_dir().join("metrics.toml"))?;
+    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
+    let derived = metrics::derive(&inputs, &catalogue);
+    let mut meanings = derived.meanings.iter();
     for (doc, figures) in docs {
         for figure in figures {
-            serde_json::to_writer(&mut *out, &FigureLine { doc: &doc.id, figure })?;
+            let meaning = meanings.next().filter(|m| m.doc_id == doc.id);
+            let line = FigureLine {
+                doc: &doc.id,
+                figure,
+                period: meaning.and_then(|m| m.period).map(|p| p.key()),
+                metric: meaning.and_then(|m| m.metric_id.as_deref()),
+            };
+            serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
         }
     }

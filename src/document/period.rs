@@ -8,81 +8,171 @@
 
 use serde::Serialize;
 
-/// A span of months within one year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// A span of time a figure or a document covers: months within one year
+/// (`2022`, `2022H1`, `2022Q3`, `2022M01-11`, `2023M05`), or whole years
+/// (`2014..2021`, a total accumulated over them or a rate averaged over
+/// them). Fields are private so that every `Period` is valid: months in
+/// 1..=12, the start not after the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Period {
-    pub year: i32,
-    /// First month covered, 1-based.
-    pub from_month: u8,
-    /// Last month covered, inclusive.
-    pub to_month: u8,
+    from_year: i32,
+    from_month: u8,
+    to_year: i32,
+    to_month: u8,
+}
+
+/// Periods sort by when they end, then by when they start (a longer span
+/// first): the order of points on a time axis.
+impl Ord for Period {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.to_year, self.to_month, self.from_year, self.from_month).cmp(&(
+            other.to_year,
+            other.to_month,
+            other.from_year,
+            other.from_month,
+        ))
+    }
+}
+
+impl PartialOrd for Period {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Period {
+    /// A calendar year.
     pub fn year(year: i32) -> Self {
-        Period { year, from_month: 1, to_month: 12 }
+        Period { from_year: year, from_month: 1, to_year: year, to_month: 12 }
+    }
+
+    /// Months `from..=to` of `year`; `None` unless 1 ≤ from ≤ to ≤ 12.
+    pub fn months(year: i32, from: u8, to: u8) -> Option<Self> {
+        (1 <= from && from <= to && to <= 12).then_some(Period {
+            from_year: year,
+            from_month: from,
+            to_year: year,
+            to_month: to,
+        })
+    }
+
+    /// Whole years `from..=to` (`自2014年以来累计` in a 2021 report:
+    /// 2014..2021); a single year when they are equal; `None` when `to` is
+    /// before `from`.
+    pub fn years(from: i32, to: i32) -> Option<Self> {
+        (from <= to).then_some(Period { from_year: from, from_month: 1, to_year: to, to_month: 12 })
+    }
+
+    /// The year the period ends in: the year a point is drawn at.
+    pub fn end_year(&self) -> i32 {
+        self.to_year
+    }
+
+    /// The year the period starts in.
+    pub fn start_year(&self) -> i32 {
+        self.from_year
+    }
+
+    pub fn from_month(&self) -> u8 {
+        self.from_month
+    }
+
+    pub fn to_month(&self) -> u8 {
+        self.to_month
+    }
+
+    /// More than one year: a cumulative total or a multi-year average.
+    pub fn is_span(&self) -> bool {
+        self.from_year != self.to_year
     }
 
     pub fn is_full_year(&self) -> bool {
-        self.from_month == 1 && self.to_month == 12
+        !self.is_span() && self.from_month == 1 && self.to_month == 12
+    }
+
+    /// The same period `n` years earlier or later (last year's value that a
+    /// growth rate implies).
+    pub fn shifted(&self, years: i32) -> Self {
+        Period { from_year: self.from_year + years, to_year: self.to_year + years, ..*self }
     }
 
     /// First day of the period.
     pub fn start(&self) -> chrono::NaiveDate {
-        chrono::NaiveDate::from_ymd_opt(self.year, self.from_month.into(), 1).expect("valid month")
+        chrono::NaiveDate::from_ymd_opt(self.from_year, self.from_month.into(), 1).expect("valid month")
     }
 
     /// Last day of the period: where a point sits on a time axis.
     pub fn end(&self) -> chrono::NaiveDate {
-        let (y, m) = if self.to_month == 12 { (self.year + 1, 1) } else { (self.year, self.to_month as u32 + 1) };
+        let (y, m) = if self.to_month == 12 { (self.to_year + 1, 1) } else { (self.to_year, self.to_month as u32 + 1) };
         chrono::NaiveDate::from_ymd_opt(y, m, 1).expect("valid month").pred_opt().expect("not the first day ever")
     }
 
-    /// A short sortable key: `2022`, `2022H1`, `2022Q3`, `2022M01-11`.
+    /// A short sortable key, as FORMAT.md writes periods: `2022`, `2022H1`,
+    /// `2022Q3`, `2022M01-11`, `2023M05`, `2014..2021`.
     pub fn key(&self) -> String {
+        if self.is_span() {
+            return format!("{}..{}", self.from_year, self.to_year);
+        }
+        let year = self.to_year;
         match (self.from_month, self.to_month) {
-            (1, 12) => format!("{}", self.year),
-            (1, 6) => format!("{}H1", self.year),
-            (7, 12) => format!("{}H2", self.year),
-            (f, t) if t == f + 2 && f % 3 == 1 => format!("{}Q{}", self.year, f.div_ceil(3)),
-            (f, t) => format!("{}M{:02}-{:02}", self.year, f, t),
+            (1, 12) => format!("{year}"),
+            (1, 6) => format!("{year}H1"),
+            (7, 12) => format!("{year}H2"),
+            (f, t) if t == f + 2 && f % 3 == 1 => format!("{year}Q{}", f.div_ceil(3)),
+            (f, t) if f == t => format!("{year}M{f:02}"),
+            (f, t) => format!("{year}M{f:02}-{t:02}"),
         }
     }
 
-    /// How a Chinese reader would write it: `2022年`, `2022年上半年`, `2022年1-11月`.
+    /// How a Chinese reader would write it: `2022年`, `2022年上半年`,
+    /// `2022年1-11月`, `2014—2021年`.
     pub fn label(&self) -> String {
+        if self.is_span() {
+            return format!("{}—{}年", self.from_year, self.to_year);
+        }
+        let year = self.to_year;
         match (self.from_month, self.to_month) {
-            (1, 12) => format!("{}年", self.year),
-            (1, 6) => format!("{}年上半年", self.year),
-            (7, 12) => format!("{}年下半年", self.year),
-            (f, t) if t == f + 2 && f % 3 == 1 => format!("{}年第{}季度", self.year, f.div_ceil(3)),
-            (f, t) if f == t => format!("{}年{}月", self.year, f),
-            (f, t) => format!("{}年{}-{}月", self.year, f, t),
+            (1, 12) => format!("{year}年"),
+            (1, 6) => format!("{year}年上半年"),
+            (7, 12) => format!("{year}年下半年"),
+            (f, t) if t == f + 2 && f % 3 == 1 => format!("{year}年第{}季度", f.div_ceil(3)),
+            (f, t) if f == t => format!("{year}年{f}月"),
+            (f, t) => format!("{year}年{f}-{t}月"),
         }
     }
 }
 
 /// Parses a period key as [`Period::key`] writes it: `2022`, `2022H1`,
-/// `2022Q3`, `2022M01-11`.
+/// `2022Q3`, `2022M01-11`, `2023M05`, `2014..2021`.
 pub fn parse_key(key: &str) -> Option<Period> {
     let key = key.trim();
+    let plausible = |y: i32| (1949..=2100).contains(&y);
+    if let Some((from, to)) = key.split_once("..") {
+        let (from, to): (i32, i32) = (from.parse().ok()?, to.parse().ok()?);
+        return (plausible(from) && plausible(to) && from < to).then(|| Period::years(from, to)).flatten();
+    }
     let year: i32 = key.get(..4)?.parse().ok()?;
-    if !(1949..=2100).contains(&year) {
+    if !plausible(year) {
         return None;
     }
-    let months = |from: u8, to: u8| Some(Period { year, from_month: from, to_month: to });
     match &key[4..] {
-        "" => months(1, 12),
-        "H1" => months(1, 6),
-        "H2" => months(7, 12),
+        "" => Some(Period::year(year)),
+        "H1" => Period::months(year, 1, 6),
+        "H2" => Period::months(year, 7, 12),
         q if q.len() == 2 && q.starts_with('Q') => {
             let n: u8 = q[1..].parse().ok().filter(|n| (1..=4).contains(n))?;
-            months(n * 3 - 2, n * 3)
+            Period::months(year, n * 3 - 2, n * 3)
         }
         m => {
-            let (from, to) = m.strip_prefix('M')?.split_once('-')?;
-            let (from, to): (u8, u8) = (from.parse().ok()?, to.parse().ok()?);
-            (1 <= from && from <= to && to <= 12).then_some(Period { year, from_month: from, to_month: to })
+            let m = m.strip_prefix('M')?;
+            let (from, to): (u8, u8) = match m.split_once('-') {
+                Some((from, to)) => (from.parse().ok()?, to.parse().ok()?),
+                None => {
+                    let one = m.parse().ok()?;
+                    (one, one)
+                }
+            };
+            Period::months(year, from, to)
         }
     }
 }
@@ -115,7 +205,7 @@ pub fn find(text: &str) -> Option<Period> {
 
 fn narrow(year: i32, rest: &str) -> Period {
     let whole = Period::year(year);
-    let months = |from: u8, to: u8| Period { year, from_month: from, to_month: to };
+    let months = |from: u8, to: u8| Period::months(year, from, to).unwrap_or(whole);
     if rest.starts_with("度") || rest.starts_with("全年") {
         return whole;
     }
@@ -186,12 +276,15 @@ mod tests {
         let p = parse_key("2022M01-11").unwrap();
         assert_eq!((p.start().to_string(), p.end().to_string()), ("2022-01-01".into(), "2022-11-30".into()));
         assert_eq!(Period::year(2024).end().to_string(), "2024-12-31");
-        assert_eq!(parse_key("2024M02-02").unwrap().end().to_string(), "2024-02-29");
+        assert_eq!(parse_key("2024M02").unwrap().end().to_string(), "2024-02-29");
+        let span = parse_key("2014..2021").unwrap();
+        assert_eq!((span.start().to_string(), span.end().to_string()), ("2014-01-01".into(), "2021-12-31".into()));
+        assert!(span.is_span() && span < Period::year(2022) && span < Period::year(2021));
     }
 
     #[test]
     fn keys_round_trip() {
-        for key in ["2022", "2023H1", "2023H2", "2024Q3", "2022M01-11", "2022M10-10"] {
+        for key in ["2022", "2023H1", "2023H2", "2024Q3", "2022M01-11", "2022M10", "2014..2021"] {
             assert_eq!(parse_key(key).unwrap().key(), key);
         }
         assert_eq!(parse_key("去年"), None);

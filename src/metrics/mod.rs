@@ -102,12 +102,25 @@ pub struct Target {
     pub source: &'static str,
 }
 
+/// What one figure measures and when, as the derivation decided: the
+/// fields FORMAT.md calls `metric` and `period`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meaning {
+    pub doc_id: String,
+    /// The figure's 1-based seq in its document.
+    pub seq: u32,
+    pub metric_id: Option<String>,
+    pub period: Option<Period>,
+}
+
 /// Everything derived from the documents.
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
     pub metrics: Vec<Metric>,
     pub observations: Vec<Observation>,
     pub targets: Vec<Target>,
+    /// Every figure's metric and period, in document and reading order.
+    pub meanings: Vec<Meaning>,
 }
 
 /// A document and its figures (in reading order, seq = index + 1).
@@ -221,15 +234,17 @@ fn indicator_name(task: &str) -> Option<String> {
 /// answered by that forecast.
 const FORECAST_WORDS: &[&str] = &["预计", "预期", "有望"];
 
-/// The period a figure holds for.
-fn period_of(f: &Figure, document: &Document) -> Option<Period> {
-    time::as_of(&f.sentence_before(), document.period)
+/// The period a figure holds for: a change (a growth rate, a difference in
+/// points) is not dated by the base year it is measured against.
+pub fn period_of(f: &Figure, document: &Document) -> Option<Period> {
+    let change = f.kind == Kind::Growth || f.unit == "百分点";
+    time::as_of(&f.sentence_before(), document.period, change)
 }
 
 /// Derives metrics, observations and targets from documents.
 pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     let mut registry = Registry { catalogue: catalogue.index(), metrics: BTreeMap::new(), known: HashMap::new() };
-    let (mut observations, mut targets) = (Vec::new(), Vec::new());
+    let (mut observations, mut targets, mut meanings) = (Vec::new(), Vec::new(), Vec::new());
     let tolerance = catalogue.settings.approx_tolerance;
 
     for input in inputs {
@@ -245,6 +260,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
         for p in pairs {
             let t = &figures[p.target];
             let Some(metric_id) = registry.metric(&metric_label(t, doc), &t.unit) else { continue };
+            metric_for.insert(p.target, metric_id.clone());
             let Some(period) = period_of(t, doc) else { continue };
             let cmp = attain::comparator(t.qualifier);
             let direction =
@@ -307,6 +323,15 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
             });
         }
 
+        // Every figure's meaning: its target's metric when it answers one.
+        for (i, f) in figures.iter().enumerate() {
+            let metric_id = match metric_for.get(&i) {
+                Some(m) => Some(m.clone()),
+                None => registry.metric(&metric_label(f, doc), &f.unit),
+            };
+            meanings.push(Meaning { doc_id: doc.id.clone(), seq: seq(i), metric_id, period: period_of(f, doc) });
+        }
+
         // A growth rate right after a count implies last year's count.
         for (g, rate) in figures.iter().enumerate() {
             let Some(base) = growth_base(figures, g) else { continue };
@@ -318,7 +343,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                 row: rate.row,
                 figure_seq: seq(base),
                 rate_seq: Some(seq(g)),
-                period: Period { year: period.year - 1, ..period },
+                period: period.shifted(-1),
                 value: prior,
                 basis: Basis::Derived,
                 answers_target: false,
@@ -327,7 +352,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     }
 
     apply_catalogue_targets(catalogue, &mut registry, &observations, &mut targets);
-    Derived { metrics: registry.metrics.into_values().collect(), observations, targets }
+    Derived { metrics: registry.metrics.into_values().collect(), observations, targets, meanings }
 }
 
 /// The count or amount a growth figure describes: the figure right before

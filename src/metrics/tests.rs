@@ -56,7 +56,8 @@ fn growth_implies_last_years_value() {
 fn figures_carry_their_own_period() {
     let d = derived(&Catalogue::default());
     let capacity = d.observations.iter().find(|o| o.value == 3000.0).unwrap();
-    assert_eq!(capacity.period.key(), "2022M01-10");
+    // 截止2022年10月底: as of a month's end, written as that month (FORMAT.md).
+    assert_eq!(capacity.period.key(), "2022M10");
     let cars = d.observations.iter().find(|o| o.value == 312.0).unwrap();
     assert_eq!(cars.period.key(), "2022");
 }

@@ -2,28 +2,56 @@
 //! before it in its sentence, else the document's period.
 //!
 //! Reports date their figures in a handful of ways: `2022年1-11月` (months
-//! to date), `截止2022年10月底` / `截至5月底` (to the end of a month), `全年`,
-//! `上半年`, `前三季度`, `2022年` (a year). The nearest such expression
-//! before the figure in its sentence wins. A date of a single day
-//! (`8月20日`) dates an event, not a figure, and is passed over.
+//! to date), `截至5月底` (as of a month's end: that month, as FORMAT.md
+//! writes it), `全年`, `上半年`, `前三季度`, `2022年` (a year), `到2025年`
+//! (a target's year), `自2014年以来累计` and `“十四五”以来` (a span of
+//! years, for totals accumulated and rates averaged over it), `“十三五”期间`,
+//! `上年` and `上年同期` (the year before, or the same months of it). The
+//! nearest such expression before the figure in its sentence wins. A date
+//! of a single day (`8月20日`) dates an event, not a figure, and is passed
+//! over.
+//!
+//! A year named as a comparison base (`较2019年`, `比2015年`, `与2015年
+//! 相比`) dates the level it introduces (`由1200项起步`, `2019年的340.5亿元`)
+//! but not the change measured against it: `较2019年增长14.4%` is this
+//! year's change, and `较2020年两年平均增长10.7%` averages the years since
+//! the base.
 
 use crate::document::Period;
 
-/// The period a figure describes, given the text of its sentence before it
-/// and the document's period.
-pub fn as_of(before: &str, document: Option<Period>) -> Option<Period> {
+/// A date expression found in the text.
+#[derive(Debug, Clone, Copy)]
+struct Expr {
+    period: Period,
+    /// A comparison base (`较2019年`): it dates levels, not changes.
+    base: bool,
+}
+
+/// The period a figure describes, given the text of its sentence before it,
+/// the document's period, and whether the figure is a change (a growth
+/// rate, a difference in points).
+pub fn as_of(before: &str, document: Option<Period>, change: bool) -> Option<Period> {
     let chars: Vec<char> = before.chars().collect();
-    let mut found: Option<Period> = None;
+    let mut found: Option<Expr> = None;
     let mut i = 0;
     while i < chars.len() {
-        if let Some((p, len)) = expression(&chars, i, document.map(|d| d.year)) {
-            found = Some(p);
+        if let Some((e, len)) = expression(&chars, i, document) {
+            found = Some(e);
             i += len.max(1);
         } else {
             i += 1;
         }
     }
-    found.or(document)
+    match found {
+        Some(e) if e.base && change => {
+            let doc = document?;
+            // 较2020年两年平均增长: the years after the base, averaged.
+            let averaged = ["两年平均", "年均", "三年平均"].iter().any(|w| before.contains(w));
+            if averaged { Period::years(e.period.end_year() + 1, doc.end_year()).or(Some(doc)) } else { Some(doc) }
+        }
+        Some(e) => Some(e.period),
+        None => document,
+    }
 }
 
 fn digits(chars: &[char], i: usize) -> (u32, usize) {
@@ -36,9 +64,47 @@ fn word(chars: &[char], i: usize, w: &str) -> bool {
     w.chars().enumerate().all(|(k, c)| chars.get(i + k) == Some(&c))
 }
 
-/// A date expression starting at `i`: the period and its length in chars.
-fn expression(chars: &[char], i: usize, doc_year: Option<i32>) -> Option<(Period, usize)> {
-    let months = |year: i32, from: u32, to: u32| Period { year, from_month: from as u8, to_month: to as u8 };
+/// Five-year plans by the words that name them, with their years.
+const PLANS: &[(&str, i32, i32)] =
+    &[("十二五", 2011, 2015), ("十三五", 2016, 2020), ("十四五", 2021, 2025), ("十五五", 2026, 2030)];
+
+/// Words after a year or plan that make it the start of a span to now.
+const SINCE: &[&str] = &["以来", "至今", "上线以来", "实施以来", "开展以来", "启动以来", "成立以来"];
+
+/// A date expression starting at `i`: what it dates and its length in chars.
+fn expression(chars: &[char], i: usize, document: Option<Period>) -> Option<(Expr, usize)> {
+    let plain = |period: Period, len: usize| Some((Expr { period, base: false }, len));
+    let doc_year = document.map(|d| d.end_year());
+    // 自2014年以来, 2018年以来: a span from that year to the document's.
+    let since = |after: usize| SINCE.iter().find(|w| word(chars, after, w)).map(|w| w.chars().count());
+    // Five-year plans, quoted or not: “十四五”以来, 十三五期间.
+    for &(name, from, to) in PLANS {
+        if word(chars, i, name) {
+            let mut j = i + name.chars().count();
+            if matches!(chars.get(j), Some('”' | '"' | '’')) {
+                j += 1;
+            }
+            if let Some(n) = since(j) {
+                let to = doc_year.unwrap_or(to).max(from);
+                return plain(Period::years(from, to)?, j + n - i);
+            }
+            for w in ["期间", "时期"] {
+                if word(chars, j, w) {
+                    return plain(Period::years(from, to)?, j + 2 - i);
+                }
+            }
+            return None;
+        }
+    }
+    // 上年 and 上年同期: the year before the document's, when they name a
+    // value (上年为, 上年同期全市…), not a comparison (比上年增长).
+    if word(chars, i, "上年") && !(i > 0 && matches!(chars[i - 1], '比' | '较' | '同' | '于' | '与')) {
+        let doc = document?;
+        if word(chars, i + 2, "同期") {
+            return plain(doc.shifted(-1), 4);
+        }
+        return plain(Period::year(doc.end_year() - 1), 2);
+    }
     // Words of the document's own year.
     if let Some(year) = doc_year
         && (i == 0 || !chars[i - 1].is_ascii_digit())
@@ -53,8 +119,8 @@ fn expression(chars: &[char], i: usize, doc_year: Option<i32>) -> Option<(Period
             ("三季度", 7, 9),
             ("四季度", 10, 12),
         ] {
-            if word(chars, i, w) {
-                return Some((months(year, from, to), w.chars().count()));
+            if word(chars, i, w) && !(i > 0 && chars[i - 1] == '上' && w == "半年") {
+                return plain(Period::months(year, from, to)?, w.chars().count());
             }
         }
     }
@@ -68,25 +134,32 @@ fn expression(chars: &[char], i: usize, doc_year: Option<i32>) -> Option<(Period
         let year = first as i32;
         j += 1;
         if word(chars, j, "度") || word(chars, j, "全年") {
-            return Some((Period::year(year), j - i + 1));
+            return plain(Period::year(year), j - i + 1);
+        }
+        if let Some(len) = since(j) {
+            let to = doc_year.unwrap_or(year).max(year);
+            return plain(Period::years(year, to)?, j - i + len);
         }
         for (w, from, to) in [("上半年", 1, 6), ("下半年", 7, 12), ("前三季度", 1, 9)] {
             if word(chars, j, w) {
-                return Some((months(year, from, to), j - i + w.chars().count()));
+                return plain(Period::months(year, from, to)?, j - i + w.chars().count());
             }
         }
         if let Some((from, to, len)) = month_span(chars, j) {
-            return Some((months(year, from, to), j - i + len));
+            return plain(Period::months(year, from as u8, to as u8)?, j - i + len);
         }
-        return Some((Period::year(year), j - i));
+        // 较2019年, 比2015年, 与2015年相比: a comparison base.
+        let base = i > 0 && matches!(chars[i - 1], '较' | '比' | '与' | '同' | '和');
+        return Some((Expr { period: Period::year(year), base }, j - i));
     }
     // A month span with the document's year: 1-11月, 截至5月底.
     let year = doc_year?;
-    month_span(chars, i).map(|(from, to, len)| (months(year, from, to), len))
+    let (from, to, len) = month_span(chars, i)?;
+    plain(Period::months(year, from as u8, to as u8)?, len)
 }
 
-/// `1-11月`, `1至9月` (a span), `10月底`/`10月末`/`10月份` (to the end of a
-/// month: months 1..=10), `10月` alone (that month). A day (`10月8日`) is
+/// `1-11月`, `1至9月` (a span), `10月底`/`10月末`/`10月份`/`10月` (that
+/// month, or as of its end). A day (`10月8日`) is
 /// no span. Returns (from, to, length in chars).
 fn month_span(chars: &[char], i: usize) -> Option<(u32, u32, usize)> {
     let (first, n) = digits(chars, i);
@@ -108,11 +181,12 @@ fn month_span(chars: &[char], i: usize) -> Option<(u32, u32, usize)> {
     if chars.get(j).is_some_and(|c| c.is_ascii_digit()) {
         return None; // 10月8日: a day
     }
+    // 截至10月底, 10月末: as of the end of that month, which FORMAT.md
+    // writes as the month itself (`2022M10`).
     if matches!(chars.get(j), Some('底' | '末' | '份')) {
-        return Some((1, first, j + 1 - i));
+        return Some((first, first, j + 1 - i));
     }
-    let to_date = i >= 2 && (word(chars, i - 2, "截至") || word(chars, i - 2, "截止"));
-    Some(if to_date { (1, first, j - i) } else { (first, first, j - i) })
+    Some((first, first, j - i))
 }
 
 #[cfg(test)]
@@ -120,14 +194,18 @@ mod tests {
     use super::*;
 
     fn key(before: &str) -> String {
-        as_of(before, Some(Period::year(2022))).unwrap().key()
+        as_of(before, Some(Period::year(2022)), false).unwrap().key()
+    }
+
+    fn change_key(before: &str) -> String {
+        as_of(before, Some(Period::year(2022)), true).unwrap().key()
     }
 
     #[test]
     fn explicit_spans() {
         assert_eq!(key("2022年1-11月，北京流向津冀技术合同"), "2022M01-11");
-        assert_eq!(key("截止2022年10月底燕东为美芯晟提供产能达"), "2022M01-10");
-        assert_eq!(key("截至5月底，累计"), "2022M01-05");
+        assert_eq!(key("截止2022年10月底燕东为美芯晟提供产能达"), "2022M10");
+        assert_eq!(key("截至5月底，累计"), "2022M05");
         assert_eq!(key("2021年，全市"), "2021");
         assert_eq!(key("上半年，新增"), "2022H1");
         assert_eq!(key("前三季度完成"), "2022M01-09");
@@ -135,13 +213,35 @@ mod tests {
 
     #[test]
     fn the_nearest_expression_wins() {
-        assert_eq!(key("2021年启动，截至2022年6月底"), "2022H1");
+        assert_eq!(key("2021年启动，截至2022年6月底"), "2022M06");
     }
 
     #[test]
     fn days_and_nothing_fall_back_to_the_document() {
         assert_eq!(key("8月20日至27日举办，"), "2022");
         assert_eq!(key("累计形成日报告"), "2022");
-        assert_eq!(as_of("累计", None), None);
+        assert_eq!(as_of("累计", None, false), None);
+    }
+
+    #[test]
+    fn spans_plans_and_earlier_years() {
+        assert_eq!(key("市公共信用信息平台自2014年以来累计归集信用信息"), "2014..2022");
+        assert_eq!(key("自2006年实施以来累计支持"), "2006..2022");
+        assert_eq!(key("“十四五”以来全市地区生产总值年均增长"), "2021..2022");
+        assert_eq!(key("“十三五”期间全区累计实际利用外资"), "2016..2020");
+        assert_eq!(key("到2025年全市地区生产总值达到"), "2025");
+        assert_eq!(key("上年同期为"), "2021");
+        assert_eq!(key("上年全区社会消费品零售总额为"), "2021");
+        assert_eq!(key("比上年增长"), "2022", "a comparison with last year is this year's change");
+        assert_eq!(key("较上年同期增长"), "2022");
+    }
+
+    #[test]
+    fn a_comparison_base_dates_levels_not_changes() {
+        assert_eq!(key("与2015年相比，全市技术合同成交额由"), "2015");
+        assert_eq!(key("较2019年的"), "2019");
+        assert_eq!(change_key("较2019年的340.5亿元增长"), "2022");
+        assert_eq!(change_key("全社会研发经费支出较2020年两年平均增长"), "2021..2022");
+        assert_eq!(change_key("2021年1-11月，全市固定资产投资同比增长"), "2021M01-11");
     }
 }
