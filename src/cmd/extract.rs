@@ -49,12 +49,24 @@ impl<W: Write> SafeCsv<W> {
     }
 }
 
+/// A figure's fields but its label, which [`FigureLine`] writes as the
+/// derivation names it.
+fn without_label<S: serde::Serializer>(f: &&Figure, s: S) -> Result<S::Ok, S::Error> {
+    let mut v = serde_json::to_value(f).map_err(serde::ser::Error::custom)?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove("label");
+    }
+    serde::Serialize::serialize(&v, s)
+}
+
 /// A figure as FORMAT.md writes it, with its document.
 #[derive(Serialize)]
 struct FigureLine<'a> {
     doc: &'a str,
-    #[serde(flatten)]
+    #[serde(flatten, serialize_with = "without_label")]
     figure: &'a Figure,
+    /// What the figure counts, as the derivation names it.
+    label: &'a str,
     /// When the figure holds (FORMAT.md's period key).
     period: Option<String>,
     /// Which metric it continues: equal across documents for one quantity.
@@ -111,6 +123,7 @@ fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: 
             let line = FigureLine {
                 doc: &doc.id,
                 figure,
+                label: meaning.map_or(figure.label.as_str(), |m| m.label.as_str()),
                 period: meaning.and_then(|m| m.period).map(|p| p.key()),
                 metric: meaning.and_then(|m| m.metric_id.as_deref()),
             };

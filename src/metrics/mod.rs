@@ -12,6 +12,7 @@
 pub mod attain;
 pub mod catalogue;
 pub mod identity;
+pub mod meaning;
 pub mod pair;
 pub mod time;
 
@@ -109,6 +110,9 @@ pub struct Meaning {
     pub doc_id: String,
     /// The figure's 1-based seq in its document.
     pub seq: u32,
+    /// What it counts, as a reader would name it (its subject carried from
+    /// the sentence, its indicator from the row).
+    pub label: String,
     pub metric_id: Option<String>,
     pub period: Option<Period>,
 }
@@ -143,16 +147,23 @@ struct Registry<'c> {
 impl Registry<'_> {
     /// The metric of a figure named `label`, registering it on first use.
     fn metric(&mut self, label: &str, unit: &str) -> Option<String> {
-        let key = (label.to_owned(), unit.to_owned());
+        self.metric_of(label, unit, meaning::Aggregation::Level)
+    }
+
+    /// The metric of a figure named `label` aggregated as `agg`: a level,
+    /// an increment, a total over years and the rates of change are
+    /// different metrics of one name.
+    fn metric_of(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
+        let key = (format!("{label}\u{1f}{}", agg.tag()), unit.to_owned());
         if let Some(id) = self.known.get(&key) {
             return id.clone();
         }
-        let id = self.resolve(label, unit);
+        let id = self.resolve(label, unit, agg);
         self.known.insert(key, id.clone());
         id
     }
 
-    fn resolve(&mut self, label: &str, unit: &str) -> Option<String> {
+    fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
         if let Some(e) = self.catalogue.lookup(label, unit) {
             let id = e.id.clone();
             self.metrics.entry(id.clone()).or_insert_with(|| {
@@ -169,10 +180,12 @@ impl Registry<'_> {
             });
             return Some(id);
         }
-        let key = identity::normalise(label);
-        if key.chars().count() < 2 {
+        let name = identity::normalise(label);
+        if name.chars().count() < 2 {
             return None;
         }
+        // The aggregation is part of the name unless the name says it.
+        let key = agg.name(&name);
         let id = identity::text_id(&key, unit);
         self.metrics.entry(id.clone()).or_insert_with(|| {
             // Money reads best in 亿元 or 万元, as reports write it.
@@ -250,6 +263,15 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     for input in inputs {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
+        // What each figure counts, and how: names carry their subject from
+        // the sentence, so they are made in reading order.
+        let mut named: Vec<String> = Vec::with_capacity(figures.len());
+        for i in 0..figures.len() {
+            let name = meaning::describe(figures, i, doc, &named);
+            named.push(name);
+        }
+        let aggs: Vec<meaning::Aggregation> =
+            figures.iter().map(|f| meaning::aggregation(f, period_of(f, doc))).collect();
         let pairs = pair::pairs(doc, figures);
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
@@ -259,7 +281,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
         let mut metric_for: HashMap<usize, String> = HashMap::new();
         for p in pairs {
             let t = &figures[p.target];
-            let Some(metric_id) = registry.metric(&metric_label(t, doc), &t.unit) else { continue };
+            let Some(metric_id) = registry.metric_of(&named[p.target], &t.unit, aggs[p.target]) else { continue };
             metric_for.insert(p.target, metric_id.clone());
             let Some(period) = period_of(t, doc) else { continue };
             let cmp = attain::comparator(t.qualifier);
@@ -303,7 +325,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
             };
             let metric_id = match metric_for.get(&i) {
                 Some(m) => m.clone(),
-                None => match registry.metric(&metric_label(f, doc), &f.unit) {
+                None => match registry.metric_of(&named[i], &f.unit, aggs[i]) {
                     Some(m) => m,
                     None => continue,
                 },
@@ -327,9 +349,15 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
         for (i, f) in figures.iter().enumerate() {
             let metric_id = match metric_for.get(&i) {
                 Some(m) => Some(m.clone()),
-                None => registry.metric(&metric_label(f, doc), &f.unit),
+                None => registry.metric_of(&named[i], &f.unit, aggs[i]),
             };
-            meanings.push(Meaning { doc_id: doc.id.clone(), seq: seq(i), metric_id, period: period_of(f, doc) });
+            meanings.push(Meaning {
+                doc_id: doc.id.clone(),
+                seq: seq(i),
+                label: named[i].clone(),
+                metric_id,
+                period: period_of(f, doc),
+            });
         }
 
         // A growth rate right after a count implies last year's count.

@@ -22,7 +22,8 @@ fn target<'a>(d: &'a Derived, name: &str) -> &'a Target {
 #[test]
 fn seed_attainment() {
     let d = derived(&Catalogue::default());
-    let t = target(&d, "产业协同创新平台");
+    // 新建10个…平台 answered by 新建9个: an increment, named so.
+    let t = target(&d, "新增产业协同创新平台");
     assert_eq!((t.value, t.actual_value, t.judgement.status), (10.0, Some(9.0), Status::Missed));
     assert_eq!(t.judgement.shortfall, Some(1.0));
 

@@ -1,0 +1,259 @@
+//! What a figure measures, as a reader of the report would say it: the
+//! name of the thing counted (with the scope its clause gives it) and how
+//! it is aggregated. Two figures of different reports continue one metric
+//! only when both agree.
+//!
+//! The extractor's label is the phrase next to the number. It is often
+//! not a name on its own:
+//! - an attribute of the clause's subject (`市级重大项目560个，总投资4860亿元`:
+//!   `总投资` of `市级重大项目`; `全市技术合同…，成交额X亿元`);
+//! - a period standing where a name would (`一季度、上半年分别增长4.6%、
+//!   5.9%`: the growth of what the sentence is about);
+//! - a kind of change or a comparison (`上涨`, `较上年`, `比上年`);
+//! - nothing at all, when a task cell names an indicator and then a bare
+//!   target (`地区生产总值增长（%）：6%以上`).
+//!
+//! In each case the name is carried from where the report gives it: the
+//! figure before in the same sentence, the row's indicator, or the words of
+//! the clause. The aggregation (a level, an increment, a total over years,
+//! a year-on-year change, a multi-year average, a change on the previous
+//! month) is part of the metric: `新增市场主体` and `市场主体` are two lines,
+//! so are `年均增长` and `增长`.
+
+use crate::document::{Document, Period};
+use crate::extract::{Figure, Kind};
+
+use super::{identity, metric_label};
+
+/// How a figure aggregates what it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Aggregation {
+    /// A level at the end of the period (or the period's flow).
+    Level,
+    /// What was added in the period (`新增`, `新建`, `净增`).
+    Increment,
+    /// A total accumulated over several years (`自2014年以来累计`).
+    Cumulative,
+    /// A change against the same period a year before (`同比增长`).
+    Change,
+    /// A change averaged over several years (`年均增长`, `两年平均`).
+    AverageChange,
+    /// A change against the previous month or quarter (`环比`).
+    SequentialChange,
+}
+
+impl Aggregation {
+    /// A metric's name from the name of what it counts: `新增产业协同创新平台`,
+    /// `地区生产总值增速`; a level keeps the name as it is.
+    pub fn name(self, counted: &str) -> String {
+        let tag = self.tag();
+        match self {
+            Aggregation::Level => counted.to_owned(),
+            _ if counted.starts_with(tag) || counted.ends_with(tag) => counted.to_owned(),
+            Aggregation::Increment | Aggregation::Cumulative => format!("{tag}{counted}"),
+            _ => format!("{counted}{tag}"),
+        }
+    }
+
+    /// A short tag for metric names; empty for a level.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Aggregation::Level => "",
+            Aggregation::Increment => "新增",
+            Aggregation::Cumulative => "累计",
+            Aggregation::Change => "增速",
+            Aggregation::AverageChange => "年均增速",
+            Aggregation::SequentialChange => "环比",
+        }
+    }
+}
+
+/// Words naming an attribute of a subject, not a thing: a label that is
+/// only one of these takes its subject from the sentence.
+const ATTRIBUTES: &[&str] = &[
+    "总投资",
+    "投资额",
+    "投资",
+    "成交额",
+    "成交金额",
+    "金额",
+    "总额",
+    "规模",
+    "产值",
+    "营业收入",
+    "营收",
+    "收入",
+    "增加值",
+    "增速",
+    "增幅",
+    "增长",
+    "涨幅",
+    "上涨",
+    "下降",
+    "降幅",
+    "占比",
+    "比重",
+    "比例",
+    "项数",
+    "个数",
+    "数量",
+    "总量",
+    "面积",
+];
+
+/// Words of time or comparison that stand where a name would.
+const NOT_NAMES: &[&str] = &[
+    "一季度",
+    "二季度",
+    "三季度",
+    "四季度",
+    "前三季度",
+    "上半年",
+    "下半年",
+    "全年",
+    "当年",
+    "上年",
+    "上年同期",
+    "同期",
+    "去年",
+    "比上年",
+    "较上年",
+    "较上年同期",
+    "比上年同期",
+    "同比",
+    "环比",
+    "首次",
+    "起步",
+    "持续",
+    "相比",
+    "较",
+    "比",
+    "分别",
+];
+
+/// Words of increment before a count.
+const INCREMENT: &[&str] =
+    &["新增", "新建", "新认定", "新培育", "新设", "净增", "新引进", "新开工", "新签约", "新入驻"];
+
+/// Change words that make a percentage a change rather than a level.
+const CHANGE: &[&str] =
+    &["增长", "增速", "下降", "涨幅", "上涨", "增幅", "降幅", "回落", "提高", "降低", "减少", "增加"];
+
+/// Is `label`, stripped of its years and modifiers, no name at all?
+fn no_name(label: &str) -> bool {
+    let key = identity::normalise(label);
+    key.chars().count() < 2 || NOT_NAMES.contains(&key.as_str()) || NOT_NAMES.contains(&label.trim())
+}
+
+/// Is `label` only an attribute (`总投资`, `成交额`, `增速`)?
+fn attribute_only(label: &str) -> bool {
+    let key = identity::normalise(label);
+    ATTRIBUTES.contains(&key.as_str())
+}
+
+/// The name of what figure `i` counts, as a reader would give it.
+pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[String]) -> String {
+    let f = &figures[i];
+    let own = metric_label(f, document);
+    // The figure before it in the same sentence: its subject.
+    let before = (0..i).rev().take_while(|&k| figures[k].sentence_start == f.sentence_start && figures[k].row == f.row);
+    let subject = || {
+        before.clone().find(|&k| !no_name(&named[k])).map(|k| {
+            let name = &named[k];
+            // The subject of an attribute is a thing, not another attribute.
+            ATTRIBUTES.iter().fold(name.clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned))
+        })
+    };
+    if no_name(&own) {
+        // 一季度、上半年分别增长4.6%、5.9%: the growth of the sentence's subject.
+        if let Some(k) = before.clone().find(|&k| !no_name(&named[k]) && figures[k].unit == f.unit) {
+            return named[k].clone();
+        }
+        return subject().unwrap_or(own);
+    }
+    if attribute_only(&own)
+        && let Some(s) = subject()
+        && !s.is_empty()
+    {
+        return format!("{s}{}", identity::normalise(&own));
+    }
+    own
+}
+
+/// How figure `f` aggregates, from its kind, its words and its period.
+pub fn aggregation(f: &Figure, period: Option<Period>) -> Aggregation {
+    let (before, _) = f.clause();
+    let percent = matches!(f.unit.as_str(), "%" | "百分点" | "倍");
+    let changing = f.kind == Kind::Growth || (percent && CHANGE.iter().any(|w| before.contains(w)));
+    if changing {
+        if before.contains("环比") {
+            return Aggregation::SequentialChange;
+        }
+        if ["年均", "两年平均", "三年平均", "平均增长"].iter().any(|w| before.contains(w)) {
+            return Aggregation::AverageChange;
+        }
+        return Aggregation::Change;
+    }
+    if period.is_some_and(|p| p.is_span()) {
+        return Aggregation::Cumulative;
+    }
+    if !percent && INCREMENT.iter().any(|w| before.contains(w) || f.label.contains(w)) {
+        return Aggregation::Increment;
+    }
+    Aggregation::Level
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document;
+    use crate::extract;
+
+    fn one_row(status: &str) -> (Document, Vec<Figure>) {
+        let text = format!("某局2022年度自查表\n自查内容\t落实情况\t存在问题\n任务\t{status}\t无\n");
+        let doc = document::parse("t-2022", text.as_bytes()).unwrap();
+        let figures = extract::figures(&doc);
+        (doc, figures)
+    }
+
+    fn names(status: &str) -> Vec<(String, String)> {
+        let (doc, figures) = one_row(status);
+        let mut named: Vec<String> = Vec::new();
+        for i in 0..figures.len() {
+            let n = describe(&figures, i, &doc, &named);
+            named.push(n);
+        }
+        figures.iter().map(|f| f.text.clone()).zip(named).collect()
+    }
+
+    #[test]
+    fn attributes_take_their_subject() {
+        let n = names("中心城区市级重大项目124个，总投资2080亿元。");
+        assert_eq!(n[1].1, "中心城区市级重大项目总投资", "{n:?}");
+    }
+
+    #[test]
+    fn periods_standing_for_names_take_the_sentence_subject() {
+        let n = names("全市地区生产总值增长5.6%，一季度、上半年分别增长4.6%、5.9%。");
+        assert_eq!(n[1].1, n[0].1, "{n:?}");
+        assert_eq!(n[2].1, n[0].1, "{n:?}");
+    }
+
+    #[test]
+    fn aggregations() {
+        let (doc, figures) =
+            one_row("新增市场主体2.1万户，年均增长12%，环比增长0.2%，同比增长5%，自2014年以来累计归集8.6亿条。");
+        let agg: Vec<Aggregation> = figures.iter().map(|f| aggregation(f, super::super::period_of(f, &doc))).collect();
+        assert_eq!(
+            agg,
+            [
+                Aggregation::Increment,
+                Aggregation::AverageChange,
+                Aggregation::SequentialChange,
+                Aggregation::Change,
+                Aggregation::Cumulative
+            ],
+            "{figures:#?}"
+        );
+    }
+}
