@@ -41,17 +41,32 @@ const MODIFIERS: &[&str] = &[
     "引进",
     "布局",
     "组建",
+    // The report's own jurisdiction is the default scope: 全市 in a city's
+    // report, 全区 in a district's. Other scopes (流向津冀, 中心城区,
+    // 规模以上) stay, for they change what is counted.
     "全市",
     "本市",
     "我市",
+    "全区",
+    "本区",
+    "我区",
+    "全省",
+    "本省",
+    "我省",
+    "全县",
+    "本县",
     "我委",
     "我局",
     "市级",
     "当期",
 ];
 
-/// Trailing words that do not change what is counted (技术转移机构建设).
-const TAILS: &[&str] = &["建设", "数量", "总数", "个数", "数"];
+/// Trailing words that do not change what is counted (技术转移机构建设), and
+/// verbs a label sometimes keeps from before its number (保供企业扩大到).
+const TAILS: &[&str] = &[
+    "建设", "数量", "总数", "个数", "数", "扩大到", "扩大至", "增加到", "增加至", "提高到", "提高至", "提升至", "增至", "达到",
+    "达", "为", "共", "约", "突破", "超过",
+];
 
 /// The label reduced to what it counts.
 pub fn normalise(label: &str) -> String {
