@@ -44,7 +44,7 @@ const COMPOUNDS: &[&str] = &[
 #[rustfmt::skip]
 const GENERIC: &[&str] = &[
     "比例", "比重", "金额", "数量", "规模", "总额", "人数", "家数", "个数", "总数", "产能", "增速", "占比", "资金", "收入", "强度", "总量", "水平", "能力",
-    "周期", "面积", "密度",
+    "周期", "面积", "密度", "浓度",
 ];
 
 const MAX_CHARS: usize = 20;
@@ -144,7 +144,9 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<String> {
             while j < end && chars[j].is_ascii_digit() {
                 j += 1;
             }
-            if j < end && (matches!(chars[j], '年' | '月' | '日') || chars[j] == '届' && j - i == 4) {
+            // Digits of a Latin name (PM2.5年均浓度, NO2) are no date.
+            let in_name = i > 0 && (chars[i - 1].is_ascii_alphabetic() || chars[i - 1] == '.');
+            if !in_name && j < end && (matches!(chars[j], '年' | '月' | '日') || chars[j] == '届' && j - i == 4) {
                 while j < end && matches!(chars[j], '年' | '月' | '日' | '底' | '初' | '末' | '度' | '届') {
                     j += 1;
                 }
@@ -179,11 +181,19 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<String> {
 fn noun_text(chars: &[char]) -> String {
     let mut depth = 0usize;
     let mut out = String::new();
-    for &c in chars {
+    for (i, &c) in chars.iter().enumerate() {
         match c {
             '（' | '(' => depth += 1,
             '）' | ')' => depth = depth.saturating_sub(1),
             _ if depth == 0 && (super::is_cjk(c) || c.is_ascii_alphanumeric()) => out.push(c),
+            // The decimal point of a name such as PM2.5.
+            '.' if depth == 0
+                && i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit) =>
+            {
+                out.push(c)
+            }
             _ => {}
         }
     }
@@ -200,6 +210,11 @@ mod tests {
         let start = text[..byte].chars().count();
         let end = start + figure.chars().count();
         label(&chars, 0, start, end, counts)
+    }
+
+    #[test]
+    fn latin_names_keep_their_digits() {
+        assert_eq!(label_of("全市PM2.5年均浓度为33微克/立方米", "33微克/立方米", false), "全市PM2.5年均浓度");
     }
 
     #[test]

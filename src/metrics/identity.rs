@@ -64,14 +64,61 @@ const MODIFIERS: &[&str] = &[
 /// Trailing words that do not change what is counted (技术转移机构建设), and
 /// verbs a label sometimes keeps from before its number (保供企业扩大到).
 const TAILS: &[&str] = &[
-    "建设", "数量", "总数", "个数", "数", "扩大到", "扩大至", "增加到", "增加至", "提高到", "提高至", "提升至", "增至", "达到",
-    "达", "为", "共", "约", "突破", "超过",
+    "建设",
+    "数量",
+    "总数",
+    "个数",
+    "数",
+    "扩大到",
+    "扩大至",
+    "增加到",
+    "增加至",
+    "提高到",
+    "提高至",
+    "提升至",
+    "增至",
+    "达到",
+    "达",
+    "为",
+    "共",
+    "约",
+    "突破",
+    "超过",
 ];
+
+/// The letters of a label: CJK and Latin letters, and the digits of a name
+/// that begins with a Latin letter (`PM2.5`, `PM10`, `NO2`: different
+/// pollutants, which dropping digits would join). Punctuation and other
+/// digits (years, list numbers) go.
+fn letters(label: &str) -> String {
+    let chars: Vec<char> = label.chars().collect();
+    let mut out = String::with_capacity(label.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_alphabetic() {
+            // A Latin name with its digits and inner decimal points.
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric()
+                    || (chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+            {
+                i += 1;
+            }
+            out.extend(&chars[start..i]);
+            continue;
+        }
+        if crate::extract::is_cjk(c) {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
+}
 
 /// The label reduced to what it counts.
 pub fn normalise(label: &str) -> String {
-    // Letters only: no punctuation, no digits (years, list numbers).
-    let mut s: String = label.chars().filter(|c| crate::extract::is_cjk(*c) || c.is_ascii_alphabetic()).collect();
+    let mut s = letters(label);
     // A year's 年 left behind by its digits (2022年入选) goes with them.
     s = s.trim_start_matches('年').to_owned();
     loop {
@@ -143,6 +190,9 @@ mod tests {
         assert_eq!(normalise("2022年支持的共性技术平台"), "共性技术平台");
         assert_eq!(normalise("累计技术转移机构建设"), "技术转移机构");
         assert_eq!(normalise("“一件事”集成服务事项"), "一件事集成服务事项");
+        assert_eq!(normalise("全市PM2.5年均浓度"), "PM2.5年均浓度");
+        assert_ne!(normalise("PM10年均浓度"), normalise("PM2.5年均浓度"));
+        assert_eq!(normalise("NO2年均浓度"), "NO2年均浓度");
     }
 
     #[test]
