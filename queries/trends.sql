@@ -1,8 +1,11 @@
--- Every metric with values for two or more periods, one point per period
+-- Every trusted metric with values for two or more periods, one point per period
 -- (reported over forecast over derived), with the targets set for it.
 -- Values in display units; one chart per metric (split on metric_id).
 WITH tracked AS (
-    SELECT metric_id FROM metric_series GROUP BY metric_id HAVING count(*) >= 2
+    -- Series flagged for review (metrics.review) stay off until confirmed.
+    SELECT metric_id FROM metric_series
+    WHERE metric_id IN (SELECT id FROM metrics WHERE review IS NULL)
+    GROUP BY metric_id HAVING count(*) >= 2
 )
 SELECT s.metric_id,
        s.metric,

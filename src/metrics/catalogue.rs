@@ -102,15 +102,24 @@ pub struct Settings {
     /// Relative half-width of the band around an `about` target (0.10 = ±10%).
     #[serde(default = "default_tolerance")]
     pub approx_tolerance: f64,
+    /// A series found in text whose consecutive values differ by more than
+    /// this factor is flagged for review and kept off the trends dashboard
+    /// until the catalogue names its metric (5 = a fivefold jump).
+    #[serde(default = "default_jump_factor")]
+    pub jump_factor: f64,
 }
 
 fn default_tolerance() -> f64 {
     0.10
 }
 
+fn default_jump_factor() -> f64 {
+    5.0
+}
+
 impl Default for Settings {
     fn default() -> Self {
-        Settings { approx_tolerance: default_tolerance() }
+        Settings { approx_tolerance: default_tolerance(), jump_factor: default_jump_factor() }
     }
 }
 

@@ -38,6 +38,10 @@ pub struct Metric {
     pub direction: Option<Direction>,
     /// `catalogue` or `text`.
     pub source: &'static str,
+    /// Why the series needs a person's review before it is drawn as one
+    /// line (a jump between consecutive periods larger than the catalogue's
+    /// `jump_factor`), in Chinese; `None` when it can be trusted.
+    pub review: Option<String>,
 }
 
 /// How an observation came to be.
@@ -176,6 +180,7 @@ impl Registry<'_> {
                     display_unit: display,
                     direction: Some(e.direction),
                     source: "catalogue",
+                    review: None,
                 }
             });
             return Some(id);
@@ -198,6 +203,7 @@ impl Registry<'_> {
                 scale,
                 direction: None,
                 source: "text",
+                review: None,
             }
         });
         Some(id)
@@ -380,7 +386,42 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     }
 
     apply_catalogue_targets(catalogue, &mut registry, &observations, &mut targets);
-    Derived { metrics: registry.metrics.into_values().collect(), observations, targets, meanings }
+    let mut metrics: Vec<Metric> = registry.metrics.into_values().collect();
+    flag_jumps(&mut metrics, &observations, catalogue.settings.jump_factor);
+    Derived { metrics, observations, targets, meanings }
+}
+
+/// Flags each metric found in text whose reported series jumps by more
+/// than `factor` between consecutive periods: two different quantities
+/// joined under one name draw exactly such a line (612 入驻企业 one year,
+/// 31 挽留企业 the next). A catalogue metric is a person's decision and is
+/// not flagged.
+fn flag_jumps(metrics: &mut [Metric], observations: &[Observation], factor: f64) {
+    let mut series: HashMap<&str, BTreeMap<Period, f64>> = HashMap::new();
+    for o in observations.iter().filter(|o| o.basis == Basis::Reported && o.value > 0.0) {
+        // One value per period: the headline (answering a target) or the first.
+        let values = series.entry(o.metric_id.as_str()).or_default();
+        if o.answers_target || !values.contains_key(&o.period) {
+            values.insert(o.period, o.value);
+        }
+    }
+    for m in metrics.iter_mut().filter(|m| m.source == "text") {
+        let Some(values) = series.get(m.id.as_str()) else { continue };
+        let points: Vec<(&Period, &f64)> = values.iter().collect();
+        for w in points.windows(2) {
+            let ((p0, v0), (p1, v1)) = (w[0], w[1]);
+            let ratio = v0.max(*v1) / v0.min(*v1);
+            if ratio > factor {
+                m.review = Some(format!(
+                    "相邻两期相差{:.1}倍（{}→{}），可能把不同的量连成了一条线；请核对后在指标目录中确认",
+                    ratio,
+                    p0.label(),
+                    p1.label()
+                ));
+                break;
+            }
+        }
+    }
 }
 
 /// The count or amount a growth figure describes: the figure right before

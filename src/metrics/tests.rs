@@ -90,3 +90,37 @@ fn unanswered_targets_are_kept() {
     let flagships = d.targets.iter().find(|t| t.value == 10.0 && t.comparator == Comparator::AtLeast).unwrap();
     assert_eq!((flagships.actual_value, flagships.judgement.status), (None, Status::NoData));
 }
+
+fn doc(id: &str, year: i32, status: &str) -> (Document, Vec<Figure>) {
+    let text = format!("某区科委{year}年度自查表\n自查内容\t落实情况\t存在问题\n推进孵化工作\t{status}\t无\n");
+    let doc = crate::document::parse(id, text.as_bytes()).unwrap();
+    let figures = extract::figures(&doc);
+    (doc, figures)
+}
+
+fn derive_years(years: &[(i32, &str)], cat: &Catalogue) -> Derived {
+    let docs: Vec<(Document, Vec<Figure>)> = years.iter().map(|(y, s)| doc(&format!("kw-{y}"), *y, s)).collect();
+    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
+    derive(&inputs, cat)
+}
+
+#[test]
+fn a_series_that_jumps_is_flagged_for_review() {
+    let d = derive_years(
+        &[(2021, "孵化企业612家。"), (2022, "孵化企业31家。"), (2023, "孵化器12个。")],
+        &Catalogue::default(),
+    );
+    let m = d.metrics.iter().find(|m| m.name == "孵化企业").unwrap();
+    let reason = m.review.as_deref().expect("612 then 31 is flagged");
+    assert!(reason.contains("19.7倍") && reason.contains("2021年→2022年"), "{reason}");
+    let steady = derive_years(&[(2021, "孵化企业612家。"), (2022, "孵化企业700家。")], &Catalogue::default());
+    assert_eq!(steady.metrics.iter().find(|m| m.name == "孵化企业").unwrap().review, None);
+    // A lower factor in the catalogue flags smaller jumps.
+    let strict = Catalogue::parse("[settings]\njump_factor = 1.1\n").unwrap();
+    let d = derive_years(&[(2021, "孵化企业612家。"), (2022, "孵化企业700家。")], &strict);
+    assert!(d.metrics.iter().find(|m| m.name == "孵化企业").unwrap().review.is_some());
+    // A metric the catalogue names is a person's decision: not flagged.
+    let named = Catalogue::parse("[[metric]]\nid = \"incubated\"\nname = \"孵化企业\"\nunit = \"家\"\n").unwrap();
+    let d = derive_years(&[(2021, "孵化企业612家。"), (2022, "孵化企业31家。")], &named);
+    assert!(d.metrics.iter().all(|m| m.review.is_none()), "{:?}", d.metrics);
+}

@@ -22,7 +22,7 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 /// Bumped whenever a table changes shape. The database is derived from the
 /// documents, so an older file is rebuilt (its tables dropped; the next
 /// ingest reads every document again); a newer one is refused.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The `meta` key recording what the derived tables were built from.
 const DERIVED_FROM: &str = "derived_from";
@@ -463,7 +463,8 @@ impl Store {
                     m.display_unit,
                     m.scale,
                     m.direction.map(|x| x.as_str()),
-                    m.source
+                    m.source,
+                    m.review
                 ])?;
             }
             app.flush()?;

@@ -111,7 +111,8 @@ CREATE TABLE IF NOT EXISTS metrics (
     display_unit VARCHAR NOT NULL,
     scale        DOUBLE NOT NULL,
     direction    VARCHAR,
-    source       VARCHAR NOT NULL
+    source       VARCHAR NOT NULL,
+    review       VARCHAR
 );
 COMMENT ON TABLE metrics IS 'What is counted and in which unit; a metric spans documents and years; key: id.';
 COMMENT ON COLUMN metrics.id IS 'Stable id: the catalogue''s, or m- and 8 hex digits of the hash of normalised label and unit (key).';
@@ -121,6 +122,7 @@ COMMENT ON COLUMN metrics.display_unit IS 'Unit to show values in, e.g. 亿元 f
 COMMENT ON COLUMN metrics.scale IS 'Base units in one display unit (1e8 for 亿元 over 元): display value = value / scale.';
 COMMENT ON COLUMN metrics.direction IS 'higher or lower is better, from the catalogue; NULL when only targets imply it.';
 COMMENT ON COLUMN metrics.source IS 'catalogue (curated in data/metrics.toml) or text (found in reports).';
+COMMENT ON COLUMN metrics.review IS 'Why the series needs review before it is drawn as one line (consecutive values differ by more than the catalogue''s jump_factor); NULL when it can be trusted. Flagged series are kept off the trends dashboard and listed on /review.';
 
 CREATE TABLE IF NOT EXISTS observations (
     metric_id    VARCHAR NOT NULL,

@@ -254,6 +254,7 @@ fn routes(state: Arc<AppState>) -> Router {
             }),
         )
         .route("/metrics", get(|State(s): Shared| async move { serve(s, "metrics".into(), pages::metrics).await }))
+        .route("/review", get(|State(s): Shared| async move { serve(s, "review".into(), pages::review).await }))
         .route(
             "/metrics/{id}",
             get(|State(s): Shared, UrlPath(id): UrlPath<String>| async move {

@@ -301,6 +301,8 @@ struct MetricPage {
     unit: String,
     id: String,
     source: String,
+    /// Why the series is held back for review, if it is.
+    review: Option<String>,
     chart: String,
     targets: TableView,
     observations: TableView,
@@ -308,8 +310,10 @@ struct MetricPage {
 
 pub fn metric(site: &Site, id: &str) -> Reply {
     with_conn(site, |conn| {
-        let head = match query(conn, &format!("SELECT name, display_unit, source FROM metrics WHERE id = {}", lit(id)))
-        {
+        let head = match query(
+            conn,
+            &format!("SELECT name, display_unit, source, review FROM metrics WHERE id = {}", lit(id)),
+        ) {
             Ok(f) if !f.rows.is_empty() => f,
             Ok(_) => {
                 return error_page(site, StatusCode::NOT_FOUND, "找不到指标", &format!("没有编号为 {id} 的指标。"), "");
@@ -317,6 +321,7 @@ pub fn metric(site: &Site, id: &str) -> Reply {
             Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标读取失败。", &e),
         };
         let (name, unit, source) = (head.rows[0][0].text(), head.rows[0][1].text(), head.rows[0][2].text());
+        let review = (!head.rows[0][3].is_null()).then(|| head.rows[0][3].text());
         let series_sql = format!(
             "SELECT s.metric_id, s.metric, s.period_end, s.period_label, s.value / m.scale AS value, NULL::DOUBLE AS target, \
              NULL AS comparator, s.basis, m.display_unit AS unit, s.doc_id, s.row, s.figure_seq \
@@ -364,6 +369,7 @@ pub fn metric(site: &Site, id: &str) -> Reply {
                     unit,
                     id: id.to_owned(),
                     source: if source == "catalogue" { "指标目录" } else { "报告文本" }.to_owned(),
+                    review,
                     chart,
                     targets: dashboard::table(&t, None),
                     observations: dashboard::table(&o, None),
@@ -371,6 +377,48 @@ pub fn metric(site: &Site, id: &str) -> Reply {
             ),
             (Err(e), _) | (_, Err(e)) => {
                 error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标数据读取失败。", &e)
+            }
+        }
+    })
+}
+
+// ----------------------------------------------------------------- review
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    nav: Vec<NavLink>,
+    built: String,
+    flagged: TableView,
+    unanswered: TableView,
+}
+
+/// `/review`: series held back for a person's review, and targets nothing
+/// answers, each linked to its metric and its row.
+pub fn review(site: &Site, _: &str) -> Reply {
+    with_conn(site, |conn| {
+        let flagged = query(
+            conn,
+            "SELECT m.id AS metric_id, m.name AS metric, m.display_unit AS unit, \
+             (SELECT count(*) FROM metric_series s WHERE s.metric_id = m.id) AS periods, m.review AS reason \
+             FROM metrics m WHERE m.review IS NOT NULL ORDER BY metric",
+        );
+        let unanswered = query(
+            conn,
+            "SELECT metric_id, metric, period_label, target / scale AS target, display_unit AS unit, target_text, \
+             doc_id, row, target_seq AS figure_seq FROM attainment WHERE actual IS NULL ORDER BY metric, period",
+        );
+        match (flagged, unanswered) {
+            (Ok(f), Ok(u)) => {
+                let mut flagged = dashboard::table(&f, None);
+                flagged.header = vec!["指标".into(), "单位".into(), "时期数".into(), "原因".into()];
+                page(
+                    StatusCode::OK,
+                    &ReviewPage { nav: nav(site), built: built(site), flagged, unanswered: dashboard::table(&u, None) },
+                )
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "待核对", "待核对清单读取失败。", &e)
             }
         }
     })

@@ -310,3 +310,22 @@ async fn one_page_one_cache_entry_and_the_cache_is_bounded_in_bytes() {
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(v["rows"].as_array().unwrap().len() <= api::MAX_FIGURES);
 }
+
+#[tokio::test]
+async fn a_jumping_series_is_listed_for_review_and_kept_off_the_trends() {
+    let doc = |year: i32, status: &str| {
+        format!("某区科委{year}年度自查表\n自查内容\t落实情况\t存在问题\n推进孵化工作\t{status}\t无\n").into_bytes()
+    };
+    let (a, b) = (doc(2021, "孵化企业612家，孵化器10个。"), doc(2022, "孵化企业31家，孵化器12个。"));
+    let store = store_with(&[("kw-2021", &a), ("kw-2022", &b)]);
+    let app = app_with(&store);
+    let (status, _, body) = get(&app, "/review").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("孵化企业") && body.contains("相邻两期相差"), "{body}");
+    let (_, _, trends) = get(&app, "/d/trends").await;
+    assert!(trends.contains("孵化器") && !trends.contains("孵化企业"), "the flagged series is kept off the trends");
+    let id: String =
+        store.connection().query_row("SELECT id FROM metrics WHERE name = '孵化企业'", [], |r| r.get(0)).unwrap();
+    let (_, _, page) = get(&app, &format!("/metrics/{id}")).await;
+    assert!(page.contains("待核对") && page.contains("相邻两期相差"), "the metric page warns");
+}
