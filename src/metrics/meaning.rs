@@ -38,6 +38,9 @@ pub enum Aggregation {
     Change,
     /// A change averaged over several years (`年均增长`, `两年平均`).
     AverageChange,
+    /// A change against a named base year (`与2013年相比下降63.1%`), not
+    /// against the year before.
+    ChangeSinceBase,
     /// A change against the previous month or quarter (`环比`).
     SequentialChange,
 }
@@ -51,7 +54,11 @@ impl Aggregation {
             Aggregation::Level => counted.to_owned(),
             _ if counted.starts_with(tag) || counted.ends_with(tag) => counted.to_owned(),
             Aggregation::Increment | Aggregation::Cumulative => format!("{tag}{counted}"),
-            _ => format!("{counted}{tag}"),
+            _ => {
+                // 地区生产总值增长 + 增速: one word of change is enough.
+                let stem = CHANGE.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
+                format!("{}{tag}", stem.unwrap_or(counted))
+            }
         }
     }
 
@@ -63,6 +70,7 @@ impl Aggregation {
             Aggregation::Cumulative => "累计",
             Aggregation::Change => "增速",
             Aggregation::AverageChange => "年均增速",
+            Aggregation::ChangeSinceBase => "较基年变化",
             Aggregation::SequentialChange => "环比",
         }
     }
@@ -192,6 +200,9 @@ pub fn aggregation(f: &Figure, period: Option<Period>) -> Aggregation {
         if ["年均", "两年平均", "三年平均", "平均增长"].iter().any(|w| before.contains(w)) {
             return Aggregation::AverageChange;
         }
+        if compares_with_a_year(&before) {
+            return Aggregation::ChangeSinceBase;
+        }
         return Aggregation::Change;
     }
     if period.is_some_and(|p| p.is_span()) {
@@ -201,6 +212,16 @@ pub fn aggregation(f: &Figure, period: Option<Period>) -> Aggregation {
         return Aggregation::Increment;
     }
     Aggregation::Level
+}
+
+/// Does a clause compare with a named year (`与2013年相比`, `较2019年`,
+/// `比2015年`)? `较上年` compares with the year before and is an ordinary
+/// change.
+fn compares_with_a_year(clause: &str) -> bool {
+    let chars: Vec<char> = clause.chars().collect();
+    chars
+        .windows(6)
+        .any(|w| matches!(w[0], '较' | '比' | '与' | '同') && w[1..5].iter().all(char::is_ascii_digit) && w[5] == '年')
 }
 
 #[cfg(test)]
@@ -237,6 +258,15 @@ mod tests {
         let n = names("全市地区生产总值增长5.6%，一季度、上半年分别增长4.6%、5.9%。");
         assert_eq!(n[1].1, n[0].1, "{n:?}");
         assert_eq!(n[2].1, n[0].1, "{n:?}");
+    }
+
+    #[test]
+    fn names_say_their_change_once() {
+        assert_eq!(Aggregation::Change.name("地区生产总值增长"), "地区生产总值增速");
+        assert_eq!(Aggregation::Change.name("地区生产总值增速"), "地区生产总值增速");
+        assert_eq!(Aggregation::Increment.name("市场主体"), "新增市场主体");
+        assert_eq!(Aggregation::ChangeSinceBase.name("PM2.5年均浓度下降"), "PM2.5年均浓度较基年变化");
+        assert!(compares_with_a_year("与2013年相比下降") && !compares_with_a_year("较上年下降"));
     }
 
     #[test]
