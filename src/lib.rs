@@ -31,6 +31,7 @@ pub mod extract;
 pub mod frame;
 #[cfg(feature = "db")]
 pub mod ingest;
+pub mod lexicon;
 pub mod metrics;
 #[cfg(feature = "db")]
 pub mod store;

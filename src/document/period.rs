@@ -206,21 +206,12 @@ pub fn find(text: &str) -> Option<Period> {
 fn narrow(year: i32, rest: &str) -> Period {
     let whole = Period::year(year);
     let months = |from: u8, to: u8| Period::months(year, from, to).unwrap_or(whole);
-    if rest.starts_with("度") || rest.starts_with("全年") {
+    if rest.starts_with("度") {
         return whole;
     }
-    if rest.starts_with("上半年") {
-        return months(1, 6);
-    }
-    if rest.starts_with("下半年") {
-        return months(7, 12);
-    }
-    let quarter = rest.strip_prefix('第').unwrap_or(rest);
-    for (q, name) in ["一季度", "二季度", "三季度", "四季度"].iter().enumerate() {
-        if quarter.starts_with(name) {
-            let from = q as u8 * 3 + 1;
-            return months(from, from + 2);
-        }
+    let chars: Vec<char> = rest.chars().collect();
+    if let Some((from, to, _)) = crate::lexicon::year_part(&chars) {
+        return months(from, to);
     }
     if let Some((from, to)) = month_range(rest) {
         return months(from, to);

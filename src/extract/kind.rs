@@ -61,7 +61,7 @@ pub fn classify(site: &Site) -> (Kind, bool) {
     }
 }
 
-static FORECAST: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(&["预计", "预期", "有望", "估计", "预测"]));
+static FORECAST: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(crate::lexicon::FORECAST));
 
 /// Is there a forecast word before `to` in the sentence? 预期寿命 (life
 /// expectancy) is a measure, not a forecast.

@@ -470,7 +470,7 @@ fn label_of(
         return own;
     }
     // A rate right after a count describes that count: 5271项，同比增长15.6%.
-    let level = in_sentence().find(|f| !matches!(f.unit.as_str(), "%" | "百分点" | "倍" | "成"));
+    let level = in_sentence().find(|f| !crate::lexicon::is_rate_unit(&f.unit));
     match (kind, level) {
         (Kind::Growth, Some(f)) => return format!("{}增长", f.label),
         (Kind::Share, Some(f)) => return format!("{}占比", f.label),
@@ -490,7 +490,7 @@ fn label_of(
 /// describe, in order, the counts before it in the sentence (the last ones,
 /// as many as there are rates).
 fn respectively(chars: &[char], figures: &mut [Figure]) {
-    let is_rate = |f: &Figure| matches!(f.unit.as_str(), "%" | "百分点" | "倍");
+    let is_rate = |f: &Figure| crate::lexicon::is_change_unit(&f.unit);
     let mut i = 0;
     while i < figures.len() {
         let sentence = figures[i].sentence_start;

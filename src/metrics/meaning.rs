@@ -139,10 +139,6 @@ const NOT_NAMES: &[&str] = &[
     "分别",
 ];
 
-/// Words of increment before a count.
-const INCREMENT: &[&str] =
-    &["新增", "新建", "新认定", "新培育", "新设", "净增", "新引进", "新开工", "新签约", "新入驻"];
-
 /// Change words that make a percentage a change rather than a level.
 const CHANGE: &[&str] =
     &["增长", "增速", "下降", "涨幅", "上涨", "增幅", "降幅", "回落", "提高", "降低", "减少", "增加"];
@@ -191,7 +187,7 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
 /// How figure `f` aggregates, from its kind, its words and its period.
 pub fn aggregation(f: &Figure, period: Option<Period>) -> Aggregation {
     let (before, _) = f.clause();
-    let percent = matches!(f.unit.as_str(), "%" | "百分点" | "倍");
+    let percent = crate::lexicon::is_change_unit(&f.unit);
     let changing = f.kind == Kind::Growth || (percent && CHANGE.iter().any(|w| before.contains(w)));
     if changing {
         if before.contains("环比") {
@@ -208,7 +204,7 @@ pub fn aggregation(f: &Figure, period: Option<Period>) -> Aggregation {
     if period.is_some_and(|p| p.is_span()) {
         return Aggregation::Cumulative;
     }
-    if !percent && INCREMENT.iter().any(|w| before.contains(w) || f.label.contains(w)) {
+    if !percent && crate::lexicon::INCREMENT.iter().any(|w| before.contains(w) || f.label.contains(w)) {
         return Aggregation::Increment;
     }
     Aggregation::Level

@@ -249,10 +249,6 @@ fn indicator_name(task: &str) -> Option<String> {
     (short && (unit_in_brackets || after_colon)).then(|| name.to_owned())
 }
 
-/// Words that make a target stated inside a forecast (预计…完成14%左右的预定目标)
-/// answered by that forecast.
-const FORECAST_WORDS: &[&str] = &["预计", "预期", "有望"];
-
 /// The period a figure holds for: a change (a growth rate, a difference in
 /// points) is not dated by the base year it is measured against.
 pub fn period_of(f: &Figure, document: &Document) -> Option<Period> {
@@ -301,7 +297,9 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                     let achieved = matches!(f.kind, Kind::Actual | Kind::Share | Kind::Growth);
                     (Some(f.value * scale), period_of(f, doc), achieved)
                 }
-                None => (None, None, !FORECAST_WORDS.iter().any(|w| t.sentence.contains(w))),
+                // A target stated inside a forecast (预计…完成14%左右的预定目标)
+                // is answered by that forecast.
+                None => (None, None, !crate::lexicon::FORECAST.iter().any(|w| t.sentence.contains(w))),
             };
             targets.push(Target {
                 judgement: attain::judge(t.value, cmp, direction, tolerance, actual_value, achieved),
@@ -430,17 +428,13 @@ fn flag_jumps(metrics: &mut [Metric], observations: &[Observation], factor: f64)
 /// previous year's value.
 fn growth_base(figures: &[Figure], g: usize) -> Option<usize> {
     let rate = &figures[g];
-    if rate.kind != Kind::Growth || !matches!(rate.unit.as_str(), "%" | "倍" | "百分点") || g == 0 {
+    if rate.kind != Kind::Growth || !crate::lexicon::is_change_unit(&rate.unit) || g == 0 {
         return None;
     }
     let base = &figures[g - 1];
     let same_sentence = base.row == rate.row && base.col == rate.col && base.sentence_start == rate.sentence_start;
     let level = matches!(base.kind, Kind::Actual | Kind::Share)
-        && if rate.unit == "百分点" {
-            base.unit == "%"
-        } else {
-            !matches!(base.unit.as_str(), "%" | "倍" | "百分点")
-        };
+        && if rate.unit == "百分点" { base.unit == "%" } else { !crate::lexicon::is_rate_unit(&base.unit) };
     if !(same_sentence && level) {
         return None;
     }

@@ -58,14 +58,12 @@ fn context(f: &Figure) -> String {
     format!("{before}{}{after}", f.text).chars().filter(|c| !c.is_ascii_digit() && *c != '.').collect()
 }
 
-/// Words saying that a figure is an increment (新增 2.35万人) rather than a
-/// level (达到 586.3万人); a target and its answer say the same kind of
-/// thing.
-const INCREMENT: &[&str] = &["新增", "净增", "新建", "新认定", "新培育", "新设", "增加"];
-
+/// A figure that is an increment (新增 2.35万人, the words in
+/// `lexicon::INCREMENT`) rather than a level (达到 586.3万人); a target and
+/// its answer say the same kind of thing.
 fn is_increment(f: &Figure) -> bool {
     let (before, _) = f.clause();
-    INCREMENT.iter().any(|w| before.contains(w))
+    crate::lexicon::INCREMENT.iter().any(|w| before.contains(w))
 }
 
 /// Has a clause enough words to compare (four or more chars of text)?

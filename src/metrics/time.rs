@@ -108,21 +108,9 @@ fn expression(chars: &[char], i: usize, document: Option<Period>) -> Option<(Exp
     // Words of the document's own year.
     if let Some(year) = doc_year
         && (i == 0 || !chars[i - 1].is_ascii_digit())
+        && let Some((from, to, n)) = crate::lexicon::year_part(&chars[i..])
     {
-        for (w, from, to) in [
-            ("全年", 1, 12),
-            ("上半年", 1, 6),
-            ("下半年", 7, 12),
-            ("前三季度", 1, 9),
-            ("一季度", 1, 3),
-            ("二季度", 4, 6),
-            ("三季度", 7, 9),
-            ("四季度", 10, 12),
-        ] {
-            if word(chars, i, w) && !(i > 0 && chars[i - 1] == '上' && w == "半年") {
-                return plain(Period::months(year, from, to)?, w.chars().count());
-            }
-        }
+        return plain(Period::months(year, from, to)?, n);
     }
     if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
         return None;
@@ -140,10 +128,8 @@ fn expression(chars: &[char], i: usize, document: Option<Period>) -> Option<(Exp
             let to = doc_year.unwrap_or(year).max(year);
             return plain(Period::years(year, to)?, j - i + len);
         }
-        for (w, from, to) in [("上半年", 1, 6), ("下半年", 7, 12), ("前三季度", 1, 9)] {
-            if word(chars, j, w) {
-                return plain(Period::months(year, from, to)?, j - i + w.chars().count());
-            }
+        if let Some((from, to, n)) = crate::lexicon::year_part(&chars[j..]) {
+            return plain(Period::months(year, from, to)?, j - i + n);
         }
         if let Some((from, to, len)) = month_span(chars, j) {
             return plain(Period::months(year, from as u8, to as u8)?, j - i + len);

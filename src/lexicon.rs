@@ -1,0 +1,70 @@
+//! The genre's word lists that more than one module reads, in one place:
+//! a list copied into two modules drifts apart (the forecast words once
+//! differed between extraction and attainment, and the rate units between
+//! three modules, one of them counting 成). A list used by one module only
+//! stays beside its rule.
+
+/// Words saying a figure is expected, not achieved: 预计全年…, 有望….
+pub const FORECAST: &[&str] = &["预计", "预期", "有望", "估计", "预测"];
+
+/// Units of a rate or share of a whole: percent, points, times, tenths.
+pub const RATE_UNITS: &[&str] = &["%", "百分点", "倍", "成"];
+
+/// Units a change is written in (同比增长15.6%, 提高0.5个百分点, 增长一倍):
+/// the rate units but 成, which states a share (近七成), not a change.
+pub const CHANGE_UNITS: &[&str] = &["%", "百分点", "倍"];
+
+/// Is `unit` the unit of a rate or a share (see [`RATE_UNITS`])?
+pub fn is_rate_unit(unit: &str) -> bool {
+    RATE_UNITS.contains(&unit)
+}
+
+/// Is `unit` one a change is written in (see [`CHANGE_UNITS`])?
+pub fn is_change_unit(unit: &str) -> bool {
+    CHANGE_UNITS.contains(&unit)
+}
+
+/// Words of an increment before a count: what was added in the period,
+/// not the level at its end.
+pub const INCREMENT: &[&str] =
+    &["新增", "新建", "新认定", "新培育", "新设", "净增", "新引进", "新开工", "新签约", "新入驻"];
+
+/// Parts of a year as reports name them, with their months: a title's
+/// `2023年上半年`, a sentence's `前三季度`.
+pub const YEAR_PARTS: &[(&str, u8, u8)] = &[
+    ("全年", 1, 12),
+    ("上半年", 1, 6),
+    ("下半年", 7, 12),
+    ("前三季度", 1, 9),
+    ("第一季度", 1, 3),
+    ("第二季度", 4, 6),
+    ("第三季度", 7, 9),
+    ("第四季度", 10, 12),
+    ("一季度", 1, 3),
+    ("二季度", 4, 6),
+    ("三季度", 7, 9),
+    ("四季度", 10, 12),
+];
+
+/// The part of a year `text` starts with, as (months from, to, chars).
+pub fn year_part(text: &[char]) -> Option<(u8, u8, usize)> {
+    YEAR_PARTS.iter().find_map(|&(w, from, to)| {
+        let n = w.chars().count();
+        (text.len() >= n && text[..n].iter().copied().eq(w.chars())).then_some((from, to, n))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_of_a_year_longest_first() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert_eq!(year_part(&chars("第三季度自查")), Some((7, 9, 4)));
+        assert_eq!(year_part(&chars("三季度")), Some((7, 9, 3)));
+        assert_eq!(year_part(&chars("前三季度完成")), Some((1, 9, 4)));
+        assert_eq!(year_part(&chars("半年")), None);
+        assert!(is_rate_unit("成") && !is_change_unit("成") && is_change_unit("百分点"));
+    }
+}
