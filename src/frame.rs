@@ -53,18 +53,8 @@ impl Cell {
     }
 }
 
-/// Floats for people: no `.0` on integral values, at most four decimals,
-/// no trailing zeros.
-pub fn format_float(f: f64) -> String {
-    if !f.is_finite() {
-        return String::new();
-    }
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        return format!("{}", f as i64);
-    }
-    let s = format!("{f:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
+/// Floats for people, as everywhere else ([`crate::numbers::plain`]).
+pub use crate::numbers::plain as format_float;
 
 /// A query's result.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

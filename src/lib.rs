@@ -33,6 +33,7 @@ pub mod frame;
 pub mod ingest;
 pub mod lexicon;
 pub mod metrics;
+pub mod numbers;
 #[cfg(feature = "db")]
 pub mod store;
 #[cfg(feature = "db")]

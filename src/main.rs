@@ -109,6 +109,11 @@ enum Command {
         #[command(flatten)]
         server: cmd::ServerArgs,
     },
+    /// Work with the metric catalogue (data/metrics.toml).
+    Catalogue {
+        #[command(subcommand)]
+        action: CatalogueAction,
+    },
     /// Validate every dashboard and query: TOML, names, SQL and the columns
     /// each panel draws. Exit code 1 if anything is wrong.
     Check {
@@ -122,6 +127,28 @@ enum Command {
         /// The folder of named queries (default: queries/).
         #[arg(long)]
         queries: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogueAction {
+    /// Propose catalogue entries for the metrics found in two or more stored
+    /// reports, as TOML to review and paste into data/metrics.toml.
+    ///
+    /// Each entry comes with its evidence as comments: the values by period,
+    /// each with its report and row, and a 待核对 line when the series jumps.
+    /// The wordings that were joined become aliases. Opens the database
+    /// read-only.
+    Suggest {
+        /// The DuckDB database file written by `zhibiao ingest`.
+        #[arg(long, default_value = "zhibiao.duckdb")]
+        db: PathBuf,
+        /// The catalogue in force (default: metrics.toml in the shipped data/ folder).
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// Suggest metrics reported in at least this many documents.
+        #[arg(long, default_value_t = 2)]
+        min_documents: usize,
     },
 }
 
@@ -150,6 +177,10 @@ fn main() -> ExitCode {
             })
         }
         Command::Check { db, dashboards, queries } => cmd::check::run(&db, dashboards, queries),
+        Command::Catalogue { action: CatalogueAction::Suggest { db, catalogue, min_documents } } => {
+            let catalogue = catalogue.unwrap_or_else(|| cmd::data_dir().join("metrics.toml"));
+            cmd::catalogue::suggest(&db, &catalogue, min_documents)
+        }
     };
     match result {
         Ok(code) => code,

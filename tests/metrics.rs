@@ -230,3 +230,22 @@ fn a_later_report_supersedes_an_earlier_target() {
     let listed: i64 = fx.sql(&format!("SELECT count(*) FROM {} WHERE period_label = '2022年'", query("shortfalls")));
     assert_eq!(listed, 0, "shortfalls agree with the scorecard");
 }
+
+#[test]
+fn catalogue_suggest_proposes_metrics_seen_in_several_reports_as_valid_toml() {
+    let fx = Fixture::three_years();
+    assert!(fx.ingest().status.success());
+    let out = fx.run(&["catalogue", "suggest", "--db", "m.duckdb", "--catalogue", "data/metrics.toml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let toml = String::from_utf8(out.stdout).unwrap();
+    // What it prints is a catalogue this zhibiao accepts as it is.
+    let parsed = zhibiao::metrics::catalogue::Catalogue::parse(&toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    assert!(!parsed.metrics.is_empty(), "{toml}");
+    // Each entry shows its values by period with their sources.
+    assert!(toml.contains("#   2021年:") && toml.contains("第"), "{toml}");
+    // Metrics already in the catalogue are not suggested again.
+    assert!(!toml.contains("name = \"产业协同创新平台\""), "{toml}");
+    // A database of another version is refused, not rebuilt.
+    let missing = fx.run(&["catalogue", "suggest", "--db", "nothing.duckdb"]);
+    assert!(!missing.status.success());
+}

@@ -1,6 +1,7 @@
 //! Helpers shared by the commands: default paths, output formats, and how
 //! numbers are written for people.
 
+pub mod catalogue;
 pub mod check;
 pub mod extract;
 pub mod ingest;

@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod identity;
 pub mod meaning;
 pub mod pair;
+pub mod suggest;
 pub mod time;
 
 use std::collections::{BTreeMap, HashMap};

@@ -1,0 +1,101 @@
+//! Catalogue suggestions: the metrics found in text in two or more
+//! reports, written as `data/metrics.toml` entries for an analyst to review
+//! and paste.
+//!
+//! Text alone can only guess that two wordings are one metric; the
+//! catalogue is where a person decides. A suggestion lists what the
+//! derivation joined (its wordings and its values by period, each with its
+//! source) as comments above the entry, so the analyst can see at a glance
+//! whether the line is one quantity before confirming it, and adds the
+//! wordings as aliases.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use super::{Basis, Derived};
+
+/// One metric worth naming in the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub display_unit: String,
+    /// How reports worded it, most frequent first.
+    pub wordings: Vec<String>,
+    /// Reported values by period: (period label, value in display units,
+    /// document, row).
+    pub values: Vec<(String, f64, String, u32)>,
+    /// Why it is held for review, if it is.
+    pub review: Option<String>,
+}
+
+/// Metrics found in text (not yet in the catalogue) with reported values
+/// in at least `min_documents` documents, by name.
+pub fn suggestions(derived: &Derived, min_documents: usize) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    for m in derived.metrics.iter().filter(|m| m.source == "text") {
+        let reported: Vec<_> =
+            derived.observations.iter().filter(|o| o.metric_id == m.id && o.basis == Basis::Reported).collect();
+        let documents: BTreeSet<&str> = reported.iter().map(|o| o.doc_id.as_str()).collect();
+        if documents.len() < min_documents {
+            continue;
+        }
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for meaning in derived.meanings.iter().filter(|x| x.metric_id.as_deref() == Some(m.id.as_str())) {
+            *counts.entry(meaning.label.as_str()).or_default() += 1;
+        }
+        let mut wordings: Vec<(&str, usize)> = counts.into_iter().filter(|(w, _)| !w.is_empty()).collect();
+        wordings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut values: Vec<_> =
+            reported.iter().map(|o| (o.period, o.value / m.scale, o.doc_id.clone(), o.row)).collect::<Vec<_>>();
+        values.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
+        out.push(Suggestion {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            unit: m.unit.clone(),
+            display_unit: m.display_unit.clone(),
+            wordings: wordings.into_iter().map(|(w, _)| w.to_owned()).collect(),
+            values: values.into_iter().map(|(p, v, d, r)| (p.label(), v, d, r)).collect(),
+            review: m.review.clone(),
+        });
+    }
+    out.sort_by(|a, b| b.values.len().cmp(&a.values.len()).then(a.name.cmp(&b.name)));
+    out
+}
+
+/// A TOML string literal.
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_owned()).to_string()
+}
+
+/// The suggestions as `[[metric]]` entries with their evidence in comments.
+pub fn to_toml(suggestions: &[Suggestion]) -> String {
+    let mut out = String::from(
+        "# Suggested catalogue entries: metrics found in two or more reports.\n\
+         # Check each against its values below, rename it, drop the wordings that\n\
+         # are another quantity, and paste what holds into data/metrics.toml.\n",
+    );
+    for s in suggestions {
+        let _ = writeln!(out);
+        if let Some(r) = &s.review {
+            let _ = writeln!(out, "# 待核对：{r}");
+        }
+        for (period, value, doc, row) in &s.values {
+            let _ =
+                writeln!(out, "#   {period}: {} {} ({doc} 第{row}行)", crate::numbers::plain(*value), s.display_unit);
+        }
+        let _ = writeln!(out, "[[metric]]");
+        let _ = writeln!(out, "id = {}", quoted(&s.id));
+        let _ = writeln!(out, "name = {}", quoted(&s.name));
+        let _ = writeln!(out, "unit = {}", quoted(&s.unit));
+        if s.display_unit != s.unit {
+            let _ = writeln!(out, "display_unit = {}", quoted(&s.display_unit));
+        }
+        let aliases: Vec<String> = s.wordings.iter().filter(|w| **w != s.name).map(|w| quoted(w)).collect();
+        if !aliases.is_empty() {
+            let _ = writeln!(out, "aliases = [{}]", aliases.join(", "));
+        }
+    }
+    out
+}
