@@ -11,23 +11,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/zhibiao-target}"
 count="${1:-1000}"
 requests="${2:-300}"
-cargo build --release --all-targets --quiet  # the release profile: shares DuckDB's build with `cargo test --release`
-bin="$CARGO_TARGET_DIR/release/zhibiao"
-work=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-mkdir "$work/data"
-cp data/metrics.toml "$work/data/"
-for i in $(seq -w 1 "$count"); do cp data/seed-2022.txt "$work/data/report-$i.txt"; done
-
-"$bin" serve --bind 127.0.0.1:0 --db "$work/bench.duckdb" --data "$work/data" > "$work/out" 2> "$work/err" &
-pid=$!
-for _ in $(seq 1 600); do
-    grep -q "zhibiao serving" "$work/out" 2>/dev/null && break
-    sleep 0.1
-done
-url=$(sed -n 's/^zhibiao serving //p' "$work/out")
-[ -n "$url" ] || { echo "the server did not start:"; cat "$work/err"; exit 1; }
+source benches/server.sh
 memory() { awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2/1024}' "/proc/$pid/status"; echo; }
 
 echo "server with $count documents at $url"
