@@ -207,6 +207,10 @@ impl Catalogue {
         if !(0.0..1.0).contains(&t) {
             return Err(format!("settings.approx_tolerance must be at least 0 and below 1, not {t}"));
         }
+        let j = self.settings.jump_factor;
+        if j.is_nan() || j <= 1.0 {
+            return Err(format!("settings.jump_factor must be above 1 (a factor between consecutive values), not {j}"));
+        }
         let mut seen = std::collections::HashSet::new();
         for m in &self.metrics {
             let at = line_of(text, &format!("\"{}\"", m.id));

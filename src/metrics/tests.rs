@@ -119,6 +119,7 @@ fn a_series_that_jumps_is_flagged_for_review() {
     let strict = Catalogue::parse("[settings]\njump_factor = 1.1\n").unwrap();
     let d = derive_years(&[(2021, "孵化企业612家。"), (2022, "孵化企业700家。")], &strict);
     assert!(d.metrics.iter().find(|m| m.name == "孵化企业").unwrap().review.is_some());
+    assert!(Catalogue::parse("[settings]\njump_factor = 0.5\n").unwrap_err().contains("jump_factor"));
     // A metric the catalogue names is a person's decision: not flagged.
     let named = Catalogue::parse("[[metric]]\nid = \"incubated\"\nname = \"孵化企业\"\nunit = \"家\"\n").unwrap();
     let d = derive_years(&[(2021, "孵化企业612家。"), (2022, "孵化企业31家。")], &named);

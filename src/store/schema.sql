@@ -115,8 +115,8 @@ CREATE TABLE IF NOT EXISTS metrics (
     review       VARCHAR
 );
 COMMENT ON TABLE metrics IS 'What is counted and in which unit; a metric spans documents and years; key: id.';
-COMMENT ON COLUMN metrics.id IS 'Stable id: the catalogue''s, or m- and 8 hex digits of the hash of normalised label and unit (key).';
-COMMENT ON COLUMN metrics.name IS 'Display name: the catalogue''s, or the normalised label (modifiers such as 新建/累计/全年 and years stripped).';
+COMMENT ON COLUMN metrics.id IS 'Stable id: the catalogue''s, or m- and 8 hex digits of the hash of name (with its aggregation) and unit (key).';
+COMMENT ON COLUMN metrics.name IS 'Display name: the catalogue''s, or the name of what is counted (its subject carried from the sentence, years and modifiers of time and action stripped) with its aggregation (新增…, 累计…, …增速, …年均增速, …较基年变化, …环比).';
 COMMENT ON COLUMN metrics.unit IS 'Unit of the values, as figures.unit (元 for money).';
 COMMENT ON COLUMN metrics.display_unit IS 'Unit to show values in, e.g. 亿元 for money.';
 COMMENT ON COLUMN metrics.scale IS 'Base units in one display unit (1e8 for 亿元 over 元): display value = value / scale.';
