@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::document::{self, Document, Problem, ReadError};
 use crate::extract::{self, Figure, Kind};
-use crate::metrics::{self, Input, catalogue::Catalogue};
+use crate::metrics::{self, catalogue::Catalogue};
 use crate::store::{Prepared, Store, StoreError, StoredDoc};
 
 /// File extensions picked up when walking a directory. A file named on the
@@ -336,8 +336,7 @@ pub fn refresh_metrics(
         return Ok(None);
     }
     let docs = store.documents()?;
-    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
-    let derived = metrics::derive(&inputs, catalogue);
+    let derived = metrics::derive_documents(&docs, catalogue);
     store.replace_derived(&derived, &stamp)?;
     let mut status = BTreeMap::new();
     for t in &derived.targets {

@@ -6,15 +6,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use zhibiao::metrics::catalogue::Catalogue;
-use zhibiao::metrics::{self, Input, suggest};
+use zhibiao::metrics::{self, suggest};
 use zhibiao::store::Store;
 
 pub fn suggest(db: &Path, catalogue: &Path, min_documents: usize) -> anyhow::Result<ExitCode> {
     let store = Store::open_read_only(db)?;
     let (catalogue, _) = Catalogue::load(catalogue)?;
     let docs = store.documents()?;
-    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
-    let derived = metrics::derive(&inputs, &catalogue);
+    let derived = metrics::derive_documents(&docs, &catalogue);
     let suggestions = suggest::suggestions(&derived, min_documents.max(1));
     let mut out = std::io::stdout().lock();
     out.write_all(suggest::to_toml(&suggestions).as_bytes())?;

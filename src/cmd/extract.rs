@@ -11,9 +11,9 @@ use zhibiao::document::Document;
 use zhibiao::extract::{self, Figure};
 use zhibiao::frame::spreadsheet_safe;
 use zhibiao::ingest;
+use zhibiao::metrics;
 use zhibiao::metrics::catalogue::Catalogue;
 use zhibiao::metrics::pair::{self, Pair};
-use zhibiao::metrics::{self, Input};
 
 pub fn run(paths: &[PathBuf], format: Format, pairs: bool, limits: ingest::Limits) -> anyhow::Result<ExitCode> {
     let (files, mut failures) = ingest::discover(&paths_or_default(paths));
@@ -114,8 +114,7 @@ fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: 
     // Each figure's metric and period, decided as `ingest` decides them:
     // across every document given, so that one metric joins them.
     let (catalogue, _) = Catalogue::load(&data_dir().join("metrics.toml"))?;
-    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
-    let derived = metrics::derive(&inputs, &catalogue);
+    let derived = metrics::derive_documents(docs, &catalogue);
     let mut meanings = derived.meanings.iter();
     for (doc, figures) in docs {
         for figure in figures {

@@ -11,6 +11,8 @@ pub mod serve;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use zhibiao::ingest::Limits;
+use zhibiao::web::Guard;
 
 /// How a command prints its results.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,19 +30,19 @@ pub enum Format {
 #[derive(clap::Args, Clone, Copy)]
 pub struct LimitArgs {
     /// Refuse report files larger than this many megabytes, without reading them.
-    #[arg(long, env = "ZHIBIAO_MAX_FILE_MB", default_value_t = 64)]
+    #[arg(long, env = "ZHIBIAO_MAX_FILE_MB", default_value_t = Limits::default().max_file_bytes >> 20)]
     pub max_file_mb: u64,
     /// Refuse a report whose reading and extraction take longer than this many seconds.
-    #[arg(long, env = "ZHIBIAO_MAX_SECONDS", default_value_t = 60)]
+    #[arg(long, env = "ZHIBIAO_MAX_SECONDS", default_value_t = Limits::default().max_seconds)]
     pub max_seconds: u64,
     /// Refuse a report with more figures than this (real reports hold hundreds).
-    #[arg(long, env = "ZHIBIAO_MAX_FIGURES", default_value_t = 20_000)]
+    #[arg(long, env = "ZHIBIAO_MAX_FIGURES", default_value_t = Limits::default().max_figures)]
     pub max_figures: usize,
 }
 
-impl From<LimitArgs> for zhibiao::ingest::Limits {
+impl From<LimitArgs> for Limits {
     fn from(a: LimitArgs) -> Self {
-        zhibiao::ingest::Limits {
+        Limits {
             max_file_bytes: a.max_file_mb.saturating_mul(1 << 20),
             max_seconds: a.max_seconds,
             max_figures: a.max_figures,
@@ -52,13 +54,13 @@ impl From<LimitArgs> for zhibiao::ingest::Limits {
 #[derive(clap::Args, Clone)]
 pub struct ServerArgs {
     /// Seconds a request may take before it is answered 503.
-    #[arg(long, env = "ZHIBIAO_REQUEST_TIMEOUT", default_value_t = 10)]
+    #[arg(long, env = "ZHIBIAO_REQUEST_TIMEOUT", default_value_t = Guard::default().request_timeout.as_secs())]
     pub request_timeout: u64,
     /// Requests handled at once; more wait their turn.
-    #[arg(long, env = "ZHIBIAO_MAX_CONCURRENT", default_value_t = 64)]
+    #[arg(long, env = "ZHIBIAO_MAX_CONCURRENT", default_value_t = Guard::default().max_concurrent)]
     pub max_concurrent: usize,
     /// Megabytes of rendered pages kept in memory.
-    #[arg(long, env = "ZHIBIAO_CACHE_MB", default_value_t = 64)]
+    #[arg(long, env = "ZHIBIAO_CACHE_MB", default_value_t = (zhibiao::web::cache::DEFAULT_BYTES >> 20) as usize)]
     pub cache_mb: usize,
     /// Host names the server answers to, besides the bound address (comma-separated).
     /// On a loopback bind only localhost and loopback addresses are answered,

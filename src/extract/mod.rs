@@ -171,11 +171,8 @@ pub fn plain_number<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 /// Every figure in a document, in reading order (row, then column).
 pub fn figures(doc: &Document) -> Vec<Figure> {
     let mut out = Vec::new();
-    for row in &doc.rows {
-        for col in Column::ALL {
-            cell_figures_into(row.cell(col), col, row.index, &mut out, usize::MAX);
-        }
-    }
+    // Without a deadline or a figure budget nothing can overrun.
+    let _ = figures_within(doc, None, usize::MAX, &mut out);
     out
 }
 
@@ -199,18 +196,30 @@ pub fn figures_before(
     max_figures: usize,
 ) -> Result<Vec<Figure>, Overrun> {
     let mut out = Vec::new();
+    figures_within(doc, Some(deadline), max_figures, &mut out)?;
+    Ok(out)
+}
+
+/// The one walk over a document's cells, in reading order, appending to
+/// `out` and checking the budget between cells.
+fn figures_within(
+    doc: &Document,
+    deadline: Option<std::time::Instant>,
+    max_figures: usize,
+    out: &mut Vec<Figure>,
+) -> Result<(), Overrun> {
     for row in &doc.rows {
         for col in Column::ALL {
-            if std::time::Instant::now() > deadline {
+            if deadline.is_some_and(|d| std::time::Instant::now() > d) {
                 return Err(Overrun::Time);
             }
-            cell_figures_into(row.cell(col), col, row.index, &mut out, max_figures + 1);
+            cell_figures_into(row.cell(col), col, row.index, out, max_figures.saturating_add(1));
             if out.len() > max_figures {
                 return Err(Overrun::Figures(max_figures));
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The figures of one cell's text.

@@ -257,6 +257,13 @@ pub fn period_of(f: &Figure, document: &Document) -> Option<Period> {
     time::as_of(&f.sentence_before(), document.period, change)
 }
 
+/// [`derive`] over documents held with their figures, as the store reads
+/// them back and `extract` mines them.
+pub fn derive_documents(docs: &[(Document, Vec<Figure>)], catalogue: &Catalogue) -> Derived {
+    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
+    derive(&inputs, catalogue)
+}
+
 /// Derives metrics, observations and targets from documents.
 pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     let mut registry = Registry { catalogue: catalogue.index(), metrics: BTreeMap::new(), known: HashMap::new() };
@@ -273,8 +280,10 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
             let name = meaning::describe(figures, i, doc, &named);
             named.push(name);
         }
+        // Each figure's period, read once from its sentence.
+        let periods: Vec<Option<Period>> = figures.iter().map(|f| period_of(f, doc)).collect();
         let aggs: Vec<meaning::Aggregation> =
-            figures.iter().map(|f| meaning::aggregation(f, period_of(f, doc))).collect();
+            figures.iter().zip(&periods).map(|(f, &p)| meaning::aggregation(f, p)).collect();
         let pairs = pair::pairs(doc, figures);
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
@@ -286,7 +295,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
             let t = &figures[p.target];
             let Some(metric_id) = registry.metric_of(&named[p.target], &t.unit, aggs[p.target]) else { continue };
             metric_for.insert(p.target, metric_id.clone());
-            let Some(period) = period_of(t, doc) else { continue };
+            let Some(period) = periods[p.target] else { continue };
             let cmp = attain::comparator(t.qualifier);
             let direction =
                 registry.metrics[&metric_id].direction.unwrap_or_else(|| attain::implied_direction(cmp, t.value));
@@ -296,7 +305,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                     metric_for.insert(a, metric_id.clone());
                     let scale = pair::comparable(&t.unit, &f.unit).unwrap_or(1.0);
                     let achieved = matches!(f.kind, Kind::Actual | Kind::Share | Kind::Growth);
-                    (Some(f.value * scale), period_of(f, doc), achieved)
+                    (Some(f.value * scale), periods[a], achieved)
                 }
                 // A target stated inside a forecast (预计…完成14%左右的预定目标)
                 // is answered by that forecast.
@@ -335,7 +344,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                     None => continue,
                 },
             };
-            let Some(period) = period_of(f, doc) else { continue };
+            let Some(period) = periods[i] else { continue };
             observed.insert(i, (metric_id.clone(), period));
             observations.push(Observation {
                 metric_id,
@@ -361,7 +370,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                 seq: seq(i),
                 label: named[i].clone(),
                 metric_id,
-                period: period_of(f, doc),
+                period: periods[i],
             });
         }
 

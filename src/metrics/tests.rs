@@ -100,8 +100,7 @@ fn doc(id: &str, year: i32, status: &str) -> (Document, Vec<Figure>) {
 
 fn derive_years(years: &[(i32, &str)], cat: &Catalogue) -> Derived {
     let docs: Vec<(Document, Vec<Figure>)> = years.iter().map(|(y, s)| doc(&format!("kw-{y}"), *y, s)).collect();
-    let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
-    derive(&inputs, cat)
+    derive_documents(&docs, cat)
 }
 
 #[test]

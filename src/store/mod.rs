@@ -56,6 +56,19 @@ pub enum StoreError {
     Db(#[from] duckdb::Error),
 }
 
+/// A database that would not open, naming the file and, when another
+/// process holds it (DuckDB allows one writer, or readers only), who to
+/// stop.
+fn open_error(path: &Path, source: duckdb::Error) -> StoreError {
+    let busy = source.to_string().contains("Could not set lock");
+    let path = if busy {
+        format!("{} (in use by another process, such as a running `zhibiao serve`)", path.display())
+    } else {
+        path.display().to_string()
+    };
+    StoreError::Open { path, source }
+}
+
 /// The schema version recorded in `meta`, `None` when there is none (a new
 /// or foreign database). A value that is not a number is an error: the
 /// file is not one this zhibiao wrote, and nothing in it is dropped.
@@ -145,16 +158,7 @@ pub struct Totals {
 impl Store {
     /// Opens (creating if needed) a database file and applies the schema.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open(path).map_err(|source| {
-            // DuckDB allows one writing process per file; say who to stop.
-            let busy = source.to_string().contains("Could not set lock");
-            let path = if busy {
-                format!("{} (in use by another process, such as a running `zhibiao serve`)", path.display())
-            } else {
-                path.display().to_string()
-            };
-            StoreError::Open { path, source }
-        })?;
+        let conn = Connection::open(path).map_err(|source| open_error(path, source))?;
         Store::init(conn, &path.display().to_string())
     }
 
@@ -190,15 +194,7 @@ impl Store {
         let config = config
             .access_mode(duckdb::AccessMode::ReadOnly)
             .map_err(|source| StoreError::Open { path: display.clone(), source })?;
-        let conn = Connection::open_with_flags(path, config).map_err(|source| {
-            let busy = source.to_string().contains("Could not set lock");
-            let path = if busy {
-                format!("{display} (in use by another process, such as a running `zhibiao serve`)")
-            } else {
-                display.clone()
-            };
-            StoreError::Open { path, source }
-        })?;
+        let conn = Connection::open_with_flags(path, config).map_err(|source| open_error(path, source))?;
         match schema_version(&conn, &display)? {
             Some(SCHEMA_VERSION) => Ok(Store { conn, upgraded_from: None }),
             Some(v) if v > SCHEMA_VERSION => Err(StoreError::Version { path: display, found: v.to_string() }),

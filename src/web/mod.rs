@@ -133,15 +133,6 @@ impl Site {
         self.conn.lock().unwrap_or_else(|e| e.into_inner()).try_clone()
     }
 
-    fn cached(&self, key: &str, make: impl FnOnce(&Site) -> Reply) -> Reply {
-        if let Some(r) = self.cache.get(key) {
-            return r;
-        }
-        let reply = make(self);
-        self.cache.put(key, &reply);
-        reply
-    }
-
     pub fn dashboard(&self, name: &str) -> Option<&Loaded> {
         self.dashboards.iter().find(|d| d.name == name)
     }
@@ -204,8 +195,10 @@ async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply
     };
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let arg = key.split_once(' ').map_or("", |(_, a)| a).to_owned();
-        site.cached(&key, |s| make(s, &arg))
+        let arg = key.split_once(' ').map_or("", |(_, a)| a);
+        let reply = make(&site, arg);
+        site.cache.put(&key, &reply);
+        reply
     })
     .await
     .unwrap_or_else(|e| Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
