@@ -47,7 +47,10 @@ const GENERIC: &[&str] = &[
     "周期", "面积", "密度", "浓度",
 ];
 
+/// The longest head read forward or backward, and the longest label with
+/// the words in front of its head.
 const MAX_CHARS: usize = 20;
+const MAX_LABEL_CHARS: usize = 28;
 
 /// The label for a figure whose text spans `start..end` (qualifiers
 /// included). `counts_things` says the unit is a measure word, after which
@@ -56,15 +59,25 @@ const MAX_CHARS: usize = 20;
 /// `floor` is where the previous figure ended: a topic read backward never
 /// reaches into another figure.
 pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_things: bool) -> String {
-    if counts_things && let Some(l) = forward(chars, end) {
-        return l;
-    }
-    if let Some(l) = backward(chars, floor, start) {
-        return l;
-    }
-    // `完成14%左右的预定目标`: the noun after 的.
-    let after_de = if chars.get(end) == Some(&'的') { end + 1 } else { end };
-    forward(chars, after_de).unwrap_or_default()
+    let clause = clause_start(chars, start).max(floor);
+    let (head, from) = if counts_things && let Some(l) = forward(chars, end) {
+        (l, start)
+    } else if let Some((l, from)) = backward(chars, floor, start) {
+        (l, from)
+    } else {
+        // `完成14%左右的预定目标`: the noun after 的.
+        let after_de = if chars.get(end) == Some(&'的') { end + 1 } else { end };
+        match forward(chars, after_de) {
+            Some(l) => (l, start),
+            None => return String::new(),
+        }
+    };
+    // The words before the head that belong to its name (`支持项目`).
+    let text: String = chars[clause..from.max(clause)].iter().collect();
+    let before = super::phrase::modifiers(&text);
+    let room = MAX_LABEL_CHARS.saturating_sub(head.chars().count());
+    let skip = before.chars().count().saturating_sub(room);
+    before.chars().skip(skip).chain(head.chars()).collect()
 }
 
 static BOUNDARY_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(BOUNDARIES));
@@ -117,8 +130,8 @@ fn starts_figure(chars: &[char], i: usize) -> bool {
 }
 
 /// The topic before the figure: the clause up to it, after the last verb
-/// or function word.
-fn backward(chars: &[char], floor: usize, start: usize) -> Option<String> {
+/// or function word; with where that topic starts.
+fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize)> {
     let clause = clause_start(chars, start).max(floor);
     // Verbs right before the figure (注册资本金达18.92亿元) link it to its
     // topic: drop them first, then the topic runs back to the previous one.
@@ -163,17 +176,19 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<String> {
             _ => i += 1,
         }
     }
-    let mut phrase = noun_text(&chars[*cuts.last()?..end]);
+    let mut from = *cuts.last()?;
+    let mut phrase = noun_text(&chars[from..end]);
     // 比例, 增速 or a lone 率 name nothing alone: keep the words before them.
     if (GENERIC.contains(&phrase.as_str()) || phrase.chars().count() == 1) && cuts.len() >= 2 {
-        phrase = noun_text(&chars[cuts[cuts.len() - 2]..end]);
+        from = cuts[cuts.len() - 2];
+        phrase = noun_text(&chars[from..end]);
     }
     let phrase = phrase.trim_start_matches(['的', '之']);
     let n = phrase.chars().count();
     if n < 2 {
         return None;
     }
-    Some(phrase.chars().skip(n.saturating_sub(MAX_CHARS)).collect())
+    Some((phrase.chars().skip(n.saturating_sub(MAX_CHARS)).collect(), from))
 }
 
 /// The letters of a phrase, without punctuation or parenthesised asides

@@ -14,6 +14,7 @@
 mod context;
 mod kind;
 pub(crate) mod label;
+mod phrase;
 pub mod number;
 mod unit;
 mod words;

@@ -1,0 +1,133 @@
+//! The words in front of a label that belong to it.
+//!
+//! The label module finds the head of what a figure counts: the noun after
+//! a measure word (`支持项目146个` → `项目`) or the topic after the last verb
+//! (`罚款金额1.52亿元` → `罚款金额`). A reader names the thing with the words
+//! in front of that head when they change what is counted: `支持项目`,
+//! `已签约项目`, `张江高质量孵化器集聚区入驻企业`, `新建“一带一路”国际联合
+//! 实验室` — two reports that both say `项目` are rarely counting the same
+//! projects.
+//!
+//! Those words are read with a part-of-speech segmenter (jieba), which knows
+//! a verb from a noun where a word list cannot. The walk goes from the head
+//! leftward through nouns, content verbs and adjectives, and stops at what
+//! cannot be part of a name: numbers and dates (another figure, a period),
+//! adverbs, pronouns, prepositions, conjunctions, punctuation, and the
+//! linking verbs (为, 达到, 共计) that join a topic to its figure. Verbs
+//! naming the agency's own action (组织, 推动, 开展) are dropped from the
+//! front: `组织老字号企业参加展销活动` counts the activities, not the
+//! organising. Only clauses holding a figure are segmented, so extraction
+//! stays fast.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Linking and function words: a name never runs across one of them.
+#[rustfmt::skip]
+const STOPS: &[&str] = &[
+    "为", "是", "达", "达到", "占", "有", "共", "共计", "合计", "总计", "约", "近", "超", "超过", "逾", "突破", "分别",
+    "至", "到", "降至", "增至", "在", "了", "已", "已经", "均", "都", "也", "还", "将", "把", "被", "对", "向", "从",
+    "由", "与", "和", "及", "以及", "并", "或", "等", "其中", "同时", "通过", "经", "经过", "按", "据", "截至", "截止",
+    "自", "以来", "全年", "今年", "年内", "目前", "当年", "上年", "今年以来",
+];
+
+/// Verbs of the reporting agency's own action: dropped from a name's front.
+#[rustfmt::skip]
+const AGENCY: &[&str] = &[
+    "组织", "推动", "开展", "完成", "实现", "举办", "召开", "推进", "加快", "积极", "深入", "持续", "全面", "着力",
+    "不断", "进一步", "坚持", "围绕", "聚焦", "结合", "依托", "指导", "督促", "牵头", "会同", "配合", "协调", "做好",
+    "抓好", "落实", "印发", "出台", "制定",
+];
+
+/// Parts of speech that may stand in a name (jieba's tag set): nouns,
+/// verbs and their nominal uses, adjectives, distinguishing words,
+/// abbreviations, idioms, place words, Latin letters.
+fn may_name(tag: &str) -> bool {
+    matches!(
+        tag,
+        "n" | "nr"
+            | "ns"
+            | "nt"
+            | "nz"
+            | "nl"
+            | "ng"
+            | "nrt"
+            | "nrfg"
+            | "vn"
+            | "v"
+            | "vd"
+            | "an"
+            | "a"
+            | "b"
+            | "j"
+            | "l"
+            | "i"
+            | "s"
+            | "f"
+            | "q"
+            | "k"
+            | "h"
+            | "eng"
+            | "x"
+            | "uj"
+    )
+}
+
+/// The words of `text` (the clause up to the head) that belong to a name
+/// ending where `text` ends, as one string; empty when none do.
+pub fn modifiers(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let tags = JIEBA.tag(text, true);
+    let mut from = tags.len();
+    for (k, t) in tags.iter().enumerate().rev() {
+        let punctuation = t.word.chars().all(|c| !(super::is_cjk(c) || c.is_ascii_alphanumeric()));
+        let quote = t.word.chars().all(|c| matches!(c, '“' | '”' | '《' | '》' | '"'));
+        if STOPS.contains(&t.word) || (punctuation && !quote) || (!may_name(t.tag) && t.word != "的") {
+            break;
+        }
+        // A digit run tagged as a word (PM2) is part of a Latin name;
+        // a plain number is another figure.
+        if t.tag == "x" && !quote {
+            break;
+        }
+        from = k;
+    }
+    let mut words = &tags[from..];
+    while let Some(first) = words.first() {
+        if AGENCY.contains(&first.word) || first.word == "的" || first.tag == "x" {
+            words = &words[1..];
+        } else {
+            break;
+        }
+    }
+    words
+        .iter()
+        .flat_map(|t| t.word.chars())
+        .filter(|&c| super::is_cjk(c) || c.is_ascii_alphanumeric() || c == '.')
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::modifiers;
+
+    #[test]
+    fn content_verbs_stay_agency_verbs_go() {
+        assert_eq!(modifiers("争取中央预算内投资38.6亿元，支持"), "支持");
+        assert_eq!(modifiers("组织老字号企业参加"), "老字号企业参加");
+        assert_eq!(modifiers("张江高质量孵化器集聚区入驻"), "张江高质量孵化器集聚区入驻");
+    }
+
+    #[test]
+    fn stops_at_numbers_links_and_adverbs() {
+        assert_eq!(modifiers("全年共"), "");
+        assert_eq!(modifiers("累计达到"), "");
+        assert_eq!(modifiers("其中"), "");
+        assert_eq!(modifiers(""), "");
+    }
+}
