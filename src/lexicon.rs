@@ -29,6 +29,27 @@ pub fn is_change_unit(unit: &str) -> bool {
 pub const INCREMENT: &[&str] =
     &["新增", "新建", "新认定", "新培育", "新设", "净增", "新引进", "新开工", "新签约", "新入驻"];
 
+/// Words of time, comparison or intent that stand where a name would
+/// (`同比上升`, `与2013年相比`, `力争控制在`): a label of these alone names
+/// nothing, and the figure takes its subject from the sentence.
+#[rustfmt::skip]
+pub const NOT_NAMES: &[&str] = &[
+    "一季度", "二季度", "三季度", "四季度", "前三季度", "上半年", "下半年", "全年", "当年", "上年", "上年同期", "同期", "去年", "比上年", "较上年", "较上年同期", "比上年同期", "同比", "环比", "首次", "起步", "持续", "相比", "较", "比", "分别", "力争", "争取", "确保", "预计",
+];
+
+/// Abbreviations of statistical indicators, with what they stand for:
+/// `社零额` and `社会消费品零售总额` are one metric.
+pub const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("社零总额", "社会消费品零售总额"),
+    ("社零额", "社会消费品零售总额"),
+    ("社零", "社会消费品零售总额"),
+    ("限额以上单位", "限额以上"),
+    ("限上", "限额以上"),
+    ("规上", "规模以上"),
+    ("固投", "固定资产投资"),
+    ("RD", "研发"),
+];
+
 /// Parts of a year as reports name them, with their months: a title's
 /// `2023年上半年`, a sentence's `前三季度`.
 pub const YEAR_PARTS: &[(&str, u8, u8)] = &[

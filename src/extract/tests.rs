@@ -281,8 +281,8 @@ fn spans_and_sentences() {
 fn labels_name_what_is_counted() {
     assert_eq!(one("赛时共投入312辆氢燃料电池车保障冬奥运输任务。").label, "氢燃料电池车");
     let figs = status("2022年入选工程技术人才32人，占21.4%。");
-    assert_eq!(figs[0].label, "工程技术人才");
-    assert_eq!(figs[1].label, "工程技术人才占比");
+    assert_eq!(figs[0].label, "入选工程技术人才");
+    assert_eq!(figs[1].label, "入选工程技术人才占比");
 }
 
 #[test]
@@ -531,7 +531,7 @@ fn rates_after_respectively_describe_the_counts_before() {
     let figs = status("全市共发生生产安全事故43起、死亡46人，同比分别下降12.2%和9.8%。");
     let labels: Vec<_> = figs.iter().map(|f| (f.text.as_str(), f.label.as_str())).collect();
     assert_eq!(labels[2], ("12.2%", "生产安全事故增长"));
-    assert_eq!(labels[3], ("9.8%", "死亡增长"));
+    assert_eq!(labels[3], ("9.8%", "死亡人数增长"));
     assert_eq!((figs[2].value, figs[3].value), (-12.2, -9.8));
 }
 

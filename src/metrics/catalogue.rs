@@ -148,8 +148,9 @@ pub struct Entry {
     pub name: String,
     /// Unit of the figures, as the extractor normalises them (`家`, `%`, `元`).
     pub unit: String,
-    /// Other wordings of the label; a figure whose label equals or contains
-    /// the name or an alias belongs to this metric.
+    /// Other wordings of the label; a figure whose normalised label equals
+    /// the name or an alias belongs to this metric. Never a part of a
+    /// label: `成交额` as an alias would join every turnover of every scope.
     #[serde(default)]
     pub aliases: Vec<String>,
     /// Unit to show values in: `亿元` or `万元` for money, else the unit.
@@ -238,9 +239,10 @@ impl Catalogue {
         Ok(())
     }
 
-    /// The catalogue entry a figure's label belongs to: an exact match of
-    /// the normalised name or an alias, else the longest name or alias the
-    /// label contains. For many lookups, build an [`Index`] once.
+    /// The catalogue entry a figure's label belongs to: the one whose
+    /// normalised name or alias equals the label's, in the figure's unit.
+    /// A label only containing a name is another quantity (`全市技术合同成交额`
+    /// is not `流向津冀技术合同成交额`). For many lookups, build an [`Index`] once.
     pub fn lookup(&self, label: &str, unit: &str) -> Option<&Entry> {
         self.index().lookup(label, unit)
     }
@@ -252,8 +254,7 @@ impl Catalogue {
             for name in std::iter::once(&m.name).chain(&m.aliases) {
                 let n = identity::normalise(name);
                 if !n.is_empty() {
-                    let len = n.chars().count();
-                    keys.push((n, len, i));
+                    keys.push((n, i));
                 }
             }
         }
@@ -264,8 +265,8 @@ impl Catalogue {
 /// The catalogue's names and aliases, normalised.
 pub struct Index<'a> {
     catalogue: &'a Catalogue,
-    /// (normalised name, its length in chars, entry index).
-    keys: Vec<(String, usize, usize)>,
+    /// (normalised name, entry index).
+    keys: Vec<(String, usize)>,
 }
 
 impl<'a> Index<'a> {
@@ -276,19 +277,11 @@ impl<'a> Index<'a> {
     /// See [`Catalogue::lookup`].
     pub fn lookup(&self, label: &str, unit: &str) -> Option<&'a Entry> {
         let key = identity::normalise(label);
-        let mut best: Option<(usize, usize)> = None;
-        for (n, len, i) in &self.keys {
-            if self.catalogue.metrics[*i].unit != unit {
-                continue;
-            }
-            if *n == key {
-                return Some(&self.catalogue.metrics[*i]);
-            }
-            if key.contains(n.as_str()) && best.is_none_or(|(_, l)| *len > l) {
-                best = Some((*i, *len));
-            }
-        }
-        best.map(|(i, _)| &self.catalogue.metrics[i])
+        self.keys
+            .iter()
+            .map(|&(ref n, i)| (n, &self.catalogue.metrics[i]))
+            .find(|(n, m)| **n == key && m.unit == unit)
+            .map(|(_, m)| m)
     }
 }
 
@@ -364,6 +357,7 @@ comparator = "about"
         assert_eq!(c.lookup("中关村高精尖产业协同创新平台", "个").unwrap().id, "platforms");
         assert_eq!(c.lookup("成交额", "元").unwrap().id, "contract-value");
         assert!(c.lookup("成交额", "%").is_none(), "the unit must agree");
+        assert!(c.lookup("全市技术合同成交额", "元").is_none(), "a label containing a name is another quantity");
         assert_eq!(display_scale("元", "亿元"), Some(1e8));
     }
 

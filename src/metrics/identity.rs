@@ -145,11 +145,58 @@ pub fn normalise(label: &str) -> String {
     s
 }
 
+/// The key two wordings of one metric share: the normalised name with the
+/// genre's abbreviations spelled out (`社零额` is `社会消费品零售总额`, `限上`
+/// is `限额以上`), the verbs that only say it was achieved dropped from
+/// inside (`限额以上单位实现零售额`), and a trailing `总额`/`总数` dropped
+/// (`外贸进出口总额` and `外贸进出口` are one quantity). The name shown stays
+/// the one the report wrote. `name` is normalised already (see [`normalise`]).
+pub fn key(name: &str) -> String {
+    let mut k = name.to_owned();
+    for (short, long) in crate::lexicon::ABBREVIATIONS {
+        if k.contains(short) {
+            k = k.replace(short, long);
+        }
+    }
+    for verb in ["实现", "完成"] {
+        // 完成率 and 完成值 name a ratio and a value; keep them.
+        if let Some(at) = k.find(verb)
+            && at > 0
+            && !k[at + verb.len()..].starts_with(['率', '值', '度'])
+            && k.chars().count() > 4
+        {
+            k.replace_range(at..at + verb.len(), "");
+        }
+    }
+    for tail in ["总额", "总数", "总量"] {
+        if let Some(rest) = k.strip_suffix(tail)
+            && rest.chars().count() >= 2
+        {
+            k = rest.to_owned();
+        }
+    }
+    k
+}
+
+/// The family a unit's figures are counted in: things counted with any
+/// general classifier (`38308项` and `45216个` technology contracts) are
+/// one family; events (次, 场, 期), persons (人, 名) and person-times stay
+/// apart, and other units are their own family.
+pub fn unit_family(unit: &str) -> &str {
+    match unit {
+        "个" | "项" | "家" | "所" | "座" | "条" | "件" | "只" | "支" | "台" | "套" | "部" | "份" | "篇" | "处" | "户" | "宗"
+        | "类" => "个",
+        "次" | "场" | "期" | "轮" => "次",
+        "人" | "名" | "位" => "人",
+        other => other,
+    }
+}
+
 /// A stable identifier for a metric found in text: `m-` and eight hex
-/// digits of the hash of its key (normalised label and unit), so URLs and
-/// saved queries survive re-ingests.
+/// digits of the hash of its key (see [`key`], with its aggregation) and
+/// unit family, so URLs and saved queries survive re-ingests.
 pub fn text_id(key: &str, unit: &str) -> String {
-    let digest = Sha256::digest(format!("{key}\u{1f}{unit}").as_bytes());
+    let digest = Sha256::digest(format!("{key}\u{1f}{}", unit_family(unit)).as_bytes());
     format!("m-{}", digest.iter().take(4).map(|b| format!("{b:02x}")).collect::<String>())
 }
 
@@ -196,9 +243,22 @@ mod tests {
     }
 
     #[test]
+    fn wordings_of_one_metric_share_a_key() {
+        let key = |s: &str| key(&normalise(s));
+        assert_eq!(key("社零额"), key("全区社会消费品零售总额"));
+        assert_eq!(key("限上网上零售额"), key("限额以上单位网上零售额"));
+        assert_eq!(key("限额以上单位实现零售额"), key("限额以上单位零售额"));
+        assert_eq!(key("外贸进出口总额"), key("外贸进出口"));
+        assert_eq!(key("年度目标完成率"), "年度目标完成率");
+        assert_ne!(key("流向津冀技术合同成交额"), key("技术合同成交额"));
+    }
+
+    #[test]
     fn ids_are_stable_and_unit_sensitive() {
         assert_eq!(text_id("平台", "个"), text_id("平台", "个"));
-        assert_ne!(text_id("平台", "个"), text_id("平台", "家"));
+        assert_eq!(text_id("技术合同", "项"), text_id("技术合同", "个"), "one family of counts");
+        assert_ne!(text_id("平台", "个"), text_id("平台", "人"));
+        assert_ne!(text_id("服务", "人"), text_id("服务", "人次"));
         assert!(text_id("平台", "个").starts_with("m-"));
     }
 

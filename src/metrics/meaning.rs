@@ -24,6 +24,8 @@ use crate::document::{Document, Period};
 use crate::extract::{Figure, Kind};
 
 use super::{identity, metric_label};
+use crate::extract::names_something;
+use crate::lexicon::NOT_NAMES;
 
 /// How a figure aggregates what it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -109,36 +111,6 @@ const ATTRIBUTES: &[&str] = &[
     "面积",
 ];
 
-/// Words of time or comparison that stand where a name would.
-const NOT_NAMES: &[&str] = &[
-    "一季度",
-    "二季度",
-    "三季度",
-    "四季度",
-    "前三季度",
-    "上半年",
-    "下半年",
-    "全年",
-    "当年",
-    "上年",
-    "上年同期",
-    "同期",
-    "去年",
-    "比上年",
-    "较上年",
-    "较上年同期",
-    "比上年同期",
-    "同比",
-    "环比",
-    "首次",
-    "起步",
-    "持续",
-    "相比",
-    "较",
-    "比",
-    "分别",
-];
-
 /// Change words that make a percentage a change rather than a level.
 const CHANGE: &[&str] =
     &["增长", "增速", "下降", "涨幅", "上涨", "增幅", "降幅", "回落", "提高", "降低", "减少", "增加"];
@@ -146,7 +118,10 @@ const CHANGE: &[&str] =
 /// Is `label`, stripped of its years and modifiers, no name at all?
 fn no_name(label: &str) -> bool {
     let key = identity::normalise(label);
-    key.chars().count() < 2 || NOT_NAMES.contains(&key.as_str()) || NOT_NAMES.contains(&label.trim())
+    key.chars().count() < 2
+        || NOT_NAMES.contains(&key.as_str())
+        || NOT_NAMES.contains(&label.trim())
+        || !names_something(label)
 }
 
 /// Is `label` only an attribute (`总投资`, `成交额`, `增速`)?
@@ -173,7 +148,24 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
         if let Some(k) = before.clone().find(|&k| !no_name(&named[k]) && figures[k].unit == f.unit) {
             return named[k].clone();
         }
-        return subject().unwrap_or(own);
+        if let Some(s) = subject() {
+            return s;
+        }
+        // `与2013年相比下降64.2%` continues the sentence before: its last
+        // named level is what changed.
+        let previous_sentence =
+            (0..i).rev().find(|&k| figures[k].row == f.row && figures[k].sentence_start < f.sentence_start);
+        if let Some(last) = previous_sentence {
+            let sentence = figures[last].sentence_start;
+            let level = (0..=last)
+                .rev()
+                .take_while(|&k| figures[k].sentence_start == sentence && figures[k].row == f.row)
+                .find(|&k| !no_name(&named[k]) && !crate::lexicon::is_rate_unit(&figures[k].unit));
+            if let Some(k) = level {
+                return named[k].clone();
+            }
+        }
+        return own;
     }
     if attribute_only(&own)
         && let Some(s) = subject()

@@ -169,7 +169,9 @@ impl Registry<'_> {
     }
 
     fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
-        if let Some(e) = self.catalogue.lookup(label, unit) {
+        // The catalogue names whole metrics: `新增X` is not the entry `X`.
+        let name = identity::normalise(label);
+        if let Some(e) = self.catalogue.lookup(&agg.name(&name), unit) {
             let id = e.id.clone();
             self.metrics.entry(id.clone()).or_insert_with(|| {
                 let display = e.display_unit.clone().unwrap_or_else(|| e.unit.clone());
@@ -186,13 +188,12 @@ impl Registry<'_> {
             });
             return Some(id);
         }
-        let name = identity::normalise(label);
         if name.chars().count() < 2 {
             return None;
         }
         // The aggregation is part of the name unless the name says it.
         let key = agg.name(&name);
-        let id = identity::text_id(&key, unit);
+        let id = identity::text_id(&agg.name(&identity::key(&name)), unit);
         self.metrics.entry(id.clone()).or_insert_with(|| {
             // Money reads best in 亿元 or 万元, as reports write it.
             let (display_unit, scale) = default_display(unit);
