@@ -48,6 +48,8 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("规上", "规模以上"),
     ("固投", "固定资产投资"),
     ("RD", "研发"),
+    ("研究与试验发展", "研发"),
+    ("GDP", "地区生产总值"),
 ];
 
 /// Parts of a year as reports name them, with their months: a title's

@@ -474,8 +474,13 @@ fn label_of(
     if crate::lexicon::is_rate_unit(&unit.name)
         && let Some((part, ratio)) = label::part_of_whole(chars, in_sentence().next().map_or(0, |f| f.span.1), start)
     {
+        // `工业投资增长9.8%，占全市固定资产投资比重为27.6%`: the part is
+        // what the figure before counts.
         let part = if part.is_empty() {
-            in_sentence().find(|f| !crate::lexicon::is_rate_unit(&f.unit)).map_or(String::new(), |f| f.label.clone())
+            in_sentence().next().map_or(String::new(), |f| {
+                let l = f.label.as_str();
+                ["增长", "下降", "增速", "占比"].iter().find_map(|w| l.strip_suffix(w)).unwrap_or(l).to_owned()
+            })
         } else {
             part
         };

@@ -59,11 +59,19 @@ const MODIFIERS: &[&str] = &[
     "我局",
     "市级",
     "当期",
+    "年末",
+    "年底",
+    "年初",
 ];
 
 /// Trailing words that do not change what is counted (技术转移机构建设), and
 /// verbs a label sometimes keeps from before its number (保供企业扩大到).
 const TAILS: &[&str] = &[
+    "较上年同期",
+    "比上年同期",
+    "较上年",
+    "比上年",
+    "同比",
     "建设",
     "数量",
     "总数",
@@ -120,7 +128,10 @@ fn letters(label: &str) -> String {
 pub fn normalise(label: &str) -> String {
     let mut s = letters(label);
     // A year's 年 left behind by its digits (2022年入选) goes with them.
-    s = s.trim_start_matches('年').to_owned();
+    // 年度, 年均 and 年末 are words, not a year's remains.
+    if s.starts_with('年') && !s[3..].starts_with(['度', '均', '末', '底', '初', '内']) {
+        s = s['年'.len_utf8()..].to_owned();
+    }
     loop {
         let before = s.len();
         s = s.trim_start_matches(['的', '之']).to_owned();
@@ -249,7 +260,8 @@ mod tests {
         assert_eq!(key("限上网上零售额"), key("限额以上单位网上零售额"));
         assert_eq!(key("限额以上单位实现零售额"), key("限额以上单位零售额"));
         assert_eq!(key("外贸进出口总额"), key("外贸进出口"));
-        assert_eq!(key("年度目标完成率"), "年度目标完成率");
+        assert_eq!(key("年度目标完成率"), "目标完成率");
+        assert_eq!(normalise("2022年年均浓度"), "年均浓度");
         assert_ne!(key("流向津冀技术合同成交额"), key("技术合同成交额"));
     }
 

@@ -176,11 +176,19 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
     own
 }
 
-/// How figure `f` aggregates, from its kind, its words and its period.
-pub fn aggregation(f: &Figure, period: Option<Period>) -> Aggregation {
+/// How figure `f`, named `name`, aggregates, from its kind, its words and
+/// its period. A target named by its row's indicator (`地区生产总值增长（%）：
+/// 6%以上`) has no words of its own: the name says it is a change. A rate
+/// in a clause that names nothing (`同比增长3.6%，上年同期为5.1%`) is of the
+/// kind the sentence before it is.
+pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregation {
     let (before, _) = f.clause();
     let percent = crate::lexicon::is_change_unit(&f.unit);
-    let changing = f.kind == Kind::Growth || (percent && CHANGE.iter().any(|w| before.contains(w)));
+    let says_change = |text: &str| CHANGE.iter().any(|w| text.contains(w));
+    let continues_a_change =
+        f.kind != Kind::Share && !names_something(&before) && says_change(&f.sentence_before());
+    let changing = f.kind == Kind::Growth
+        || (percent && f.kind != Kind::Share && (says_change(&before) || says_change(name) || continues_a_change));
     if changing {
         if before.contains("环比") {
             return Aggregation::SequentialChange;
@@ -193,7 +201,8 @@ pub fn aggregation(f: &Figure, period: Option<Period>) -> Aggregation {
         }
         return Aggregation::Change;
     }
-    if period.is_some_and(|p| p.is_span()) {
+    // 自2014年以来累计…, and 新增25家，累计达到531家: a total over years.
+    if period.is_some_and(|p| p.is_span()) || before.contains("累计") {
         return Aggregation::Cumulative;
     }
     if !percent && crate::lexicon::INCREMENT.iter().any(|w| before.contains(w) || f.label.contains(w)) {
@@ -261,7 +270,8 @@ mod tests {
     fn aggregations() {
         let (doc, figures) =
             one_row("新增市场主体2.1万户，年均增长12%，环比增长0.2%，同比增长5%，自2014年以来累计归集8.6亿条。");
-        let agg: Vec<Aggregation> = figures.iter().map(|f| aggregation(f, super::super::period_of(f, &doc))).collect();
+        let agg: Vec<Aggregation> =
+            figures.iter().map(|f| aggregation(f, super::super::period_of(f, &doc), &f.label)).collect();
         assert_eq!(
             agg,
             [

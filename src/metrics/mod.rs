@@ -284,7 +284,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
         // Each figure's period, read once from its sentence.
         let periods: Vec<Option<Period>> = figures.iter().map(|f| period_of(f, doc)).collect();
         let aggs: Vec<meaning::Aggregation> =
-            figures.iter().zip(&periods).map(|(f, &p)| meaning::aggregation(f, p)).collect();
+            figures.iter().zip(&periods).zip(&named).map(|((f, &p), n)| meaning::aggregation(f, p, n)).collect();
         let pairs = pair::pairs(doc, figures);
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
