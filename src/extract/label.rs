@@ -25,7 +25,8 @@ const BOUNDARIES: &[&str] = &[
     "布局", "拥有", "入选", "累计", "共计", "合计", "总计", "市场化", "能够", "基本", "预计", "预期", "力争", "争取", "确保", "计划", "达", "为", "有",
     "共", "是", "占", "超", "其中", "以及", "与", "和", "及", "并", "等", "在", "于", "对", "向", "从", "将", "把", "被", "已", "均", "都",
     "也", "还", "由", "已经", "目前", "今年", "全年", "年内", "了", "提高", "下降", "降低", "减少", "增加", "压缩", "缩短", "扩大", "控制", "保持",
-    "稳定", "净增", "惠及", "可达", "分别", "可", "至", "面向", "受",
+    "稳定", "净增", "惠及", "可达", "分别", "可", "至", "面向", "受", "经", "继续", "仅", "首次", "持续", "再", "又",
+    "降", "升", "降至", "升至", "上升", "运用", "利用",
 ];
 
 /// Words in which a one-char boundary above is part of a noun or another
@@ -37,7 +38,8 @@ const COMPOUNDS: &[&str] = &[
     "至少", "至今", "至关", "可持续", "可再生", "可行", "可视", "平均", "均值", "人均", "意向", "方向", "导向", "走向", "动向", "趋向", "公共", "国有",
     "行为", "普及", "高等", "中等", "首都", "自由", "发达", "许可", "认可", "现在", "存在", "所在", "实在", "私有", "特有", "一共", "总共", "针对", "相对",
     "绝对", "面对", "应对", "甚至", "直至", "平等", "同等", "研究与", "年均", "日均", "月均", "受理", "受益", "受众",
-    "受托", "享受", "接受", "感受", "承受", "遭受",
+    "受托", "享受", "接受", "感受", "承受", "遭受", "经济", "经营", "经费", "经验", "经理", "经纪", "经销", "经典", "经开",
+    "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称",
 ];
 
 /// Nouns too general to stand alone (比例 of what?): the phrase before the
@@ -61,7 +63,15 @@ const MAX_LABEL_CHARS: usize = 28;
 /// reaches into another figure.
 pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_things: bool) -> String {
     let clause = clause_start(chars, start).max(floor);
-    let (head, from) = if counts_things && let Some(l) = forward(chars, end) {
+    let (head, from) = if counts_things && let Some((l, head_end)) = forward(chars, end) {
+        // `130家创新型企业在北京证券交易所上市`: the figure is the clause's
+        // subject, and what is said of it tells which ones are counted.
+        let before: String = chars[clause..start].iter().collect();
+        if super::phrase::is_bare(&before)
+            && let Some(p) = predicate(chars, head_end)
+        {
+            return format!("{p}的{l}");
+        }
         (l, start)
     } else if let Some((l, from)) = backward(chars, floor, start) {
         (l, from)
@@ -69,7 +79,7 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_thin
         // `完成14%左右的预定目标`: the noun after 的.
         let after_de = if chars.get(end) == Some(&'的') { end + 1 } else { end };
         match forward(chars, after_de) {
-            Some(l) => (l, start),
+            Some((l, _)) => (l, start),
             None => return String::new(),
         }
     };
@@ -146,8 +156,24 @@ fn boundary_at(chars: &[char], i: usize) -> Option<usize> {
     Some(n)
 }
 
-/// The noun phrase right after the figure, up to a boundary.
-fn forward(chars: &[char], end: usize) -> Option<String> {
+/// What the rest of a clause says of its subject, from `from`, when it is
+/// short and holds no other figure: `130家创新型企业[在北京证券交易所上市]`,
+/// `其中7个[已开工]`. None when the clause goes on at length or names a
+/// number.
+pub fn predicate(chars: &[char], from: usize) -> Option<String> {
+    let to = super::context::clause_end(chars, from);
+    let text = &chars[from..to];
+    let n = text.len();
+    let plain = text.iter().all(|&c| super::is_cjk(c)) && !text.iter().any(|&c| super::number::may_start(c));
+    if !(2..=12).contains(&n) || !plain || !super::phrase::is_predicate(&text.iter().collect::<String>()) {
+        return None;
+    }
+    Some(text.iter().collect::<String>().trim_end_matches(['了', '等']).to_owned())
+}
+
+/// The noun phrase right after the figure, up to a boundary, and where it
+/// ends.
+fn forward(chars: &[char], end: usize) -> Option<(String, usize)> {
     let mut j = end;
     while j < chars.len() && j - end < MAX_CHARS {
         let c = chars[j];
@@ -169,7 +195,7 @@ fn forward(chars: &[char], end: usize) -> Option<String> {
     }
     let phrase: String = chars[end..j].iter().collect();
     let phrase = phrase.trim_start_matches(['的', '之']);
-    (phrase.chars().count() >= 2).then(|| phrase.to_owned())
+    (phrase.chars().count() >= 2).then(|| (phrase.to_owned(), j))
 }
 
 fn starts_figure(chars: &[char], i: usize) -> bool {
@@ -232,11 +258,20 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize
         phrase = noun_text(&chars[from..end]);
     }
     let phrase = phrase.trim_start_matches(['的', '之']);
+    // A list number left before the words (`（2）运用…`), not a name's
+    // digits (`3D打印`).
+    let unnumbered = phrase.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let phrase = if unnumbered.chars().next().is_some_and(super::is_cjk) { unnumbered } else { phrase };
     let n = phrase.chars().count();
     if n < 2 {
         return None;
     }
     Some((phrase.chars().skip(n.saturating_sub(MAX_CHARS)).collect(), from))
+}
+
+/// Roman numerals name classes of water and standards (`Ⅲ类`).
+fn is_roman(c: char) -> bool {
+    ('\u{2160}'..='\u{217f}').contains(&c)
 }
 
 /// The letters of a phrase, without punctuation or parenthesised asides
@@ -248,7 +283,9 @@ fn noun_text(chars: &[char]) -> String {
         match c {
             '（' | '(' => depth += 1,
             '）' | ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 && (super::is_cjk(c) || c.is_ascii_alphanumeric()) => out.push(c),
+            _ if depth == 0 && (super::is_cjk(c) || c.is_ascii_alphanumeric() || is_roman(c)) => out.push(c),
+            // Ⅰ-Ⅲ类: a range of classes.
+            '-' | '－' | '~' | '～' if depth == 0 && i > 0 && is_roman(chars[i - 1]) => out.push('-'),
             // The decimal point of a name such as PM2.5.
             '.' if depth == 0
                 && i > 0
@@ -286,7 +323,7 @@ mod tests {
         assert_eq!(label_of("支持65家技术转移机构建设。", "65家", true), "支持技术转移机构");
         assert_eq!(label_of("24家园区企业与14所高校联合培养", "24家", true), "园区企业");
         assert_eq!(label_of("支持4个共性技术平台", "4个", true), "支持共性技术平台");
-        assert_eq!(label_of("及3家互联网3.0底层技术创新企业纳入", "3家", true), "互联网3.0底层技术创新企业");
+        assert_eq!(label_of("及3家互联网3.0底层技术创新企业纳入", "3家", true), "纳入的互联网3.0底层技术创新企业");
     }
 
     #[test]

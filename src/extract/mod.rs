@@ -461,10 +461,20 @@ fn label_of(
     let in_sentence =
         || earlier.iter().rev().take_while(move |f| f.span.0 >= sentence_start).filter(move |f| f.span.1 <= start);
     // 其中6个已投入运营: a part of what an earlier figure counted.
+    // (`其中22家企业经…挽留` names its own: read on.)
+    let own_noun = matches!(unit.class, Class::Classifier) && label::predicate(chars, end).is_none() && {
+        let after = context::clause_end(chars, end);
+        after > end + 1
+    };
     if context::ends_with(chars, start, "其中")
+        && !own_noun
         && let Some(f) = in_sentence().find(|f| f.unit == unit.name)
     {
-        return f.label.clone();
+        // 其中7个已开工: the ones of which that is said.
+        return match label::predicate(chars, end) {
+            Some(p) => format!("{p}的{}", f.label),
+            None => f.label.clone(),
+        };
     }
     // 氮氧化物、挥发性有机物减排量分别达到1500吨、800吨: the n-th name.
     if let Some(l) = listed_label(chars, start, earlier) {
@@ -488,7 +498,9 @@ fn label_of(
     }
     // 300余团体, 六大板块: the counted noun is the unit.
     if unit.class == Class::Noun {
-        return unit.name.clone();
+        let clause = context::clause_start(chars, start).max(in_sentence().next().map_or(0, |f| f.span.1));
+        let before: String = chars[clause..start].iter().collect();
+        return format!("{}{}", phrase::modifiers(&before), unit.name);
     }
     let previous = in_sentence().next();
     let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
@@ -500,7 +512,10 @@ fn label_of(
     // A rate right after a count describes that count: 5271项，同比增长15.6%.
     let level = in_sentence().find(|f| !crate::lexicon::is_rate_unit(&f.unit));
     match (kind, level) {
-        (Kind::Growth, Some(f)) => return format!("{}增长", f.label),
+        (Kind::Growth, Some(f)) => {
+            let said = ["增长", "下降", "增加", "减少", "提高", "降低"].iter().any(|w| f.label.ends_with(w));
+            return if said { f.label.clone() } else { format!("{}增长", f.label) };
+        }
         (Kind::Share, Some(f)) => return format!("{}占比", f.label),
         _ => {}
     }
@@ -534,7 +549,11 @@ fn respectively(chars: &[char], figures: &mut [Figure]) {
         let Some(first_rate) = group.iter().position(is_rate) else { continue };
         let before_rate = group[first_rate].span.0;
         let from = group[..first_rate].last().map_or(sentence, |f| f.span.1);
-        if !(from..before_rate.saturating_sub(1)).any(|p| context::at(chars, p, "分别")) {
+        let Some(at) = (from..before_rate.saturating_sub(1)).find(|&p| context::at(chars, p, "分别")) else {
+            continue;
+        };
+        // `其中PM10、NO2同比分别下降…`: the names are listed before 分别.
+        if chars[from..at].contains(&'、') {
             continue;
         }
         let rates = group[first_rate..].iter().take_while(|f| is_rate(f)).count();
@@ -562,6 +581,7 @@ fn listed_label(chars: &[char], start: usize, earlier: &[Figure]) -> Option<Stri
     let names: Vec<String> = chars[phrase..respectively]
         .split(|c| matches!(c, '、' | '和' | '及' | '与'))
         .map(|item| item.iter().filter(|c| is_cjk(**c) || c.is_ascii_alphanumeric()).collect::<String>())
+        .map(|name| name.strip_prefix("其中").map(str::to_owned).unwrap_or(name))
         .collect();
     if names.len() < 2 || names.iter().any(|n| n.chars().count() < 2) {
         return None;

@@ -91,6 +91,11 @@ pub fn modifiers(text: &str) -> String {
     let tags = JIEBA.tag(text, true);
     let mut from = tags.len();
     for (k, t) in tags.iter().enumerate().rev() {
+        // 接待了300余团体: an aspect particle right before is no boundary.
+        if k + 1 == tags.len() && matches!(t.word, "了" | "过") {
+            from = k;
+            continue;
+        }
         let punctuation = t.word.chars().all(|c| !(super::is_cjk(c) || c.is_ascii_alphanumeric()));
         let quote = t.word.chars().all(|c| matches!(c, '“' | '”' | '《' | '》' | '"'));
         if STOPS.contains(&t.word) || (punctuation && !quote) || (!may_name(t.tag) && t.word != "的") {
@@ -116,9 +121,27 @@ pub fn modifiers(text: &str) -> String {
     }
     words
         .iter()
+        .filter(|t| !matches!(t.word, "了" | "过") || t.start != tags.last().map_or(0, |l| l.start))
         .flat_map(|t| t.word.chars())
         .filter(|&c| super::is_cjk(c) || c.is_ascii_alphanumeric() || c == '.')
         .collect()
+}
+
+/// Is `text` (a clause before its figure) only function words: adverbs,
+/// pronouns, prepositions, conjunctions, times (`其中`, `已`, `今年共`)?
+/// Then the figure starts its clause as its subject.
+pub fn is_bare(text: &str) -> bool {
+    JIEBA.tag(text, true).iter().all(|t| {
+        STOPS.contains(&t.word)
+            || matches!(t.tag, "d" | "c" | "p" | "r" | "t" | "m" | "f" | "u" | "uj" | "ul" | "x")
+            || t.word.trim().is_empty()
+    })
+}
+
+/// Does `text` read as a predicate: does it hold a verb (`在北京证券交易所
+/// 上市`, `已开工`), not only nouns (`保障任务`)?
+pub fn is_predicate(text: &str) -> bool {
+    JIEBA.tag(text, true).iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
 }
 
 /// Does `label` hold a noun? `相比`, `首次降`, `全年的` and `力争控制在` are
