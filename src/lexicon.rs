@@ -24,6 +24,11 @@ pub fn is_change_unit(unit: &str) -> bool {
     CHANGE_UNITS.contains(&unit)
 }
 
+/// Words of change: a figure right after one (`同比增长15.6%`, `较2013年增加
+/// 112天`) is a change, not a level.
+pub const CHANGE_WORDS: &[&str] =
+    &["增长", "增速", "下降", "涨幅", "上涨", "增幅", "降幅", "回落", "提高", "降低", "减少", "增加", "上升"];
+
 /// Words of an increment before a count: what was added in the period,
 /// not the level at its end.
 pub const INCREMENT: &[&str] =

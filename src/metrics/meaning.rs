@@ -25,7 +25,7 @@ use crate::extract::{Figure, Kind};
 
 use super::{identity, metric_label};
 use crate::extract::names_something;
-use crate::lexicon::NOT_NAMES;
+use crate::lexicon::{CHANGE_WORDS, NOT_NAMES};
 
 /// How a figure aggregates what it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,7 +58,7 @@ impl Aggregation {
             Aggregation::Increment | Aggregation::Cumulative => format!("{tag}{counted}"),
             _ => {
                 // 地区生产总值增长 + 增速: one word of change is enough.
-                let stem = CHANGE.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
+                let stem = CHANGE_WORDS.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
                 format!("{}{tag}", stem.unwrap_or(counted))
             }
         }
@@ -111,9 +111,6 @@ const ATTRIBUTES: &[&str] = &[
     "面积",
 ];
 
-/// Change words that make a percentage a change rather than a level.
-const CHANGE: &[&str] =
-    &["增长", "增速", "下降", "涨幅", "上涨", "增幅", "降幅", "回落", "提高", "降低", "减少", "增加"];
 
 /// Is `label`, stripped of its years and modifiers, no name at all?
 fn no_name(label: &str) -> bool {
@@ -184,7 +181,7 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
 pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregation {
     let (before, _) = f.clause();
     let percent = crate::lexicon::is_change_unit(&f.unit);
-    let says_change = |text: &str| CHANGE.iter().any(|w| text.contains(w));
+    let says_change = |text: &str| CHANGE_WORDS.iter().any(|w| text.contains(w));
     let continues_a_change =
         f.kind != Kind::Share && !names_something(&before) && says_change(&f.sentence_before());
     let changing = f.kind == Kind::Growth

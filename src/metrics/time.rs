@@ -36,22 +36,40 @@ pub fn as_of(before: &str, document: Option<Period>, change: bool) -> Option<Per
     let mut i = 0;
     while i < chars.len() {
         if let Some((e, len)) = expression(&chars, i, document) {
-            found = Some(e);
+            // A base dates only the level it introduces, in its own clause
+            // (`与2015年相比，…由1200项起步`, `较2019年的340.5亿元`); not a
+            // figure after another one (`较2013年增加112天，其中一级优天数`)
+            // or after a clause of its own (`与2021年基本持平，优良天数比例为`).
+            if !(e.base && !change && !introduces(&chars[i + len..])) {
+                found = Some(e);
+            }
             i += len.max(1);
         } else {
             i += 1;
         }
     }
     match found {
+        // 2021年的报告说`较2020年增加12天`: last year's base, a year-on-year change.
+        Some(e) if e.base && change && document.is_some_and(|d| e.period.end_year() + 1 == d.end_year()) => document,
         Some(e) if e.base && change => {
             let doc = document?;
-            // 较2020年两年平均增长: the years after the base, averaged.
+            // 较2020年两年平均增长: the years after the base, averaged; a
+            // change against a base year spans from it to now.
             let averaged = ["两年平均", "年均", "三年平均"].iter().any(|w| before.contains(w));
-            if averaged { Period::years(e.period.end_year() + 1, doc.end_year()).or(Some(doc)) } else { Some(doc) }
+            let from = if averaged { e.period.end_year() + 1 } else { e.period.end_year() };
+            Period::years(from, doc.end_year()).or(Some(doc))
         }
         Some(e) => Some(e.period),
         None => document,
     }
+}
+
+/// Does the text after a comparison base go straight on to the figure it
+/// dates: no other figure, and no clause but the one after `相比`?
+fn introduces(after: &[char]) -> bool {
+    let text: String = after.iter().collect();
+    let rest = text.trim_start_matches("相比").trim_start_matches(['，', ',']);
+    !rest.contains(['，', ',', '；', ';']) && !rest.chars().any(|c| c.is_ascii_digit())
 }
 
 fn digits(chars: &[char], i: usize) -> (u32, usize) {
@@ -117,6 +135,13 @@ fn expression(chars: &[char], i: usize, document: Option<Period>) -> Option<(Exp
     }
     let (first, n) = digits(chars, i);
     let mut j = i + n;
+    // 2020-2021年: a span of years written once.
+    if n == 4 && matches!(chars.get(j), Some('-' | '—' | '–' | '－' | '~' | '～')) {
+        let (second, m) = digits(chars, j + 1);
+        if m == 4 && chars.get(j + 1 + m) == Some(&'年') && (first..=2100).contains(&second) && first >= 1949 {
+            return plain(Period::years(first as i32, second as i32)?, j + 1 + m + 1 - i);
+        }
+    }
     // YYYY年…
     if n == 4 && chars.get(j) == Some(&'年') && (1949..=2100).contains(&first) {
         let year = first as i32;
@@ -127,6 +152,15 @@ fn expression(chars: &[char], i: usize, document: Option<Period>) -> Option<(Exp
         if let Some(len) = since(j) {
             let to = doc_year.unwrap_or(year).max(year);
             return plain(Period::years(year, to)?, j - i + len);
+        }
+        // 2021年至2022年: a span of years.
+        if let Some(&c) = chars.get(j)
+            && matches!(c, '-' | '—' | '–' | '－' | '至' | '到' | '~' | '～')
+        {
+            let (second, m) = digits(chars, j + 1);
+            if m == 4 && chars.get(j + 1 + m) == Some(&'年') && (year..=2100).contains(&(second as i32)) {
+                return plain(Period::years(year, second as i32)?, j + 1 + m + 1 - i);
+            }
         }
         if let Some((from, to, n)) = crate::lexicon::year_part(&chars[j..]) {
             return plain(Period::months(year, from, to)?, j - i + n);
@@ -226,7 +260,12 @@ mod tests {
     fn a_comparison_base_dates_levels_not_changes() {
         assert_eq!(key("与2015年相比，全市技术合同成交额由"), "2015");
         assert_eq!(key("较2019年的"), "2019");
-        assert_eq!(change_key("较2019年的340.5亿元增长"), "2022");
+        assert_eq!(change_key("较2019年的340.5亿元增长"), "2019..2022");
+        assert_eq!(key("与2013年相比增加112天，其中一级优天数"), "2022");
+        assert_eq!(change_key("较2021年增加12天"), "2022", "last year's base: a year-on-year change");
+        assert_eq!(key("全年空气质量优良天数286天，与2021年基本持平，优良天数比例为"), "2022");
+        assert_eq!(key("2020-2021年累计监测到浮游植物"), "2020..2021");
+        assert_eq!(key("2021年至2022年，核心区"), "2021..2022");
         assert_eq!(change_key("全社会研发经费支出较2020年两年平均增长"), "2021..2022");
         assert_eq!(change_key("2021年1-11月，全市固定资产投资同比增长"), "2021M01-11");
     }
