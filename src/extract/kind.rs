@@ -82,6 +82,28 @@ static GOAL_WORDS: LazyLock<WordSet<()>> = LazyLock::new(|| {
     words::set(&["力争", "争取", "确保", "目标为", "目标是", "目标值", "目标达到", "在建", "正在建设", "筹建"])
 });
 
+/// Is a goal word before the figure in its clause? In a status cell
+/// `争取` followed by what was sought (`全年争取中央预算内投资38.6亿元`)
+/// reports funds obtained; it sets a goal only before a verb of reaching
+/// (`争取达到`, `争取实现`).
+fn goal_word_before(site: &Site, clause: usize) -> bool {
+    let chars = site.chars;
+    let mut to = site.start;
+    while let Some((p, n, ())) = GOAL_WORDS.last_in(chars, clause, to) {
+        let seek = n == 2 && chars[p..p + 2] == ['争', '取'];
+        if !(seek && site.column == Column::Status && !REACH_VERBS.contains_in(chars, p + n, site.start)) {
+            return true;
+        }
+        to = p;
+    }
+    false
+}
+
+/// Verbs after 争取 that make it a goal: 争取达到, 争取实现, 争取控制在.
+static REACH_VERBS: LazyLock<WordSet<()>> = LazyLock::new(|| {
+    words::set(&["达到", "实现", "完成", "超过", "突破", "控制", "保持", "提高", "提升", "增长", "下降", "降至", "降低", "达"])
+});
+
 /// Words governing a whole sentence: 原计划于9月举办论坛，设置六大板块。
 static PLAN_SENTENCE: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(&["原计划"]));
 
@@ -136,9 +158,7 @@ fn is_target(site: &Site, clause: usize) -> bool {
     if site.qualifier == Qualifier::AtLeast {
         return true;
     }
-    if GOAL_WORDS.contains_in(chars, clause, site.start)
-        || PLAN_SENTENCE.contains_in(chars, site.sentence_start, site.start)
-    {
+    if goal_word_before(site, clause) || PLAN_SENTENCE.contains_in(chars, site.sentence_start, site.start) {
         return true;
     }
     let mut to = site.start;

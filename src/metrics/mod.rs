@@ -240,7 +240,11 @@ fn clause_topic(f: &Figure) -> Option<String> {
 /// one after a colon; a task sentence (完成…任务9项（26-1、…）) is not.
 fn indicator_name(task: &str) -> Option<String> {
     let task = task.trim().trim_end_matches(['。', '.']);
-    let tail = task.rsplit(['：', ':']).next()?.trim();
+    // `…增长（%）：6%左右`: the value after the last colon is no name.
+    let tail = task
+        .rsplit(['：', ':'])
+        .map(str::trim)
+        .find(|seg| !seg.chars().next().is_some_and(|c| c.is_ascii_digit() || "不约超近".contains(c)))?;
     let (name, bracket) = match tail.split_once(['（', '(']) {
         Some((name, rest)) => (name.trim(), Some(rest.trim_end_matches(['）', ')']))),
         None => (tail, None),

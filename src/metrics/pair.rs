@@ -9,7 +9,7 @@
 //! rather than by another `20家` of the same label), and assign greedily,
 //! one actual per target. A target nobody answers is kept, unanswered.
 
-use super::identity::similarity;
+use super::identity::{self, similarity};
 use crate::document::{Column, Document};
 use crate::extract::{Figure, Kind, Qualifier};
 
@@ -26,6 +26,8 @@ pub struct Pair {
 pub fn comparable(target_unit: &str, actual_unit: &str) -> Option<f64> {
     match (target_unit, actual_unit) {
         (t, a) if t == a => Some(1.0),
+        // 新建4家…实验室 answered by 4个: one family of counts.
+        (t, a) if identity::unit_family(t) == identity::unit_family(a) => Some(1.0),
         ("%", "成") => Some(10.0),
         ("成", "%") => Some(0.1),
         _ => None,
@@ -41,7 +43,9 @@ pub fn pairs(document: &Document, figures: &[Figure]) -> Vec<Pair> {
         let row = figures[start].row;
         let end = start + figures[start..].iter().take_while(|f| f.row == row).count();
         let slice = &figures[start..end];
-        let names: Vec<String> = slice.iter().map(|f| super::metric_label(f, document)).collect();
+        // Names compared by their keys: 社零额 is 社会消费品零售总额.
+        let names: Vec<String> =
+            slice.iter().map(|f| identity::key(&identity::normalise(&super::metric_label(f, document)))).collect();
         out.extend(
             row_pairs(slice, &names)
                 .into_iter()
@@ -64,6 +68,12 @@ fn context(f: &Figure) -> String {
 fn is_increment(f: &Figure) -> bool {
     let (before, _) = f.clause();
     crate::lexicon::INCREMENT.iter().any(|w| before.contains(w))
+}
+
+/// Is the figure a total of what its sentence listed (`共计40余场`)?
+fn is_total(f: &Figure) -> bool {
+    let (before, _) = f.clause();
+    ["共计", "合计", "总计", "共"].iter().any(|w| before.ends_with(w))
 }
 
 /// Has a clause enough words to compare (four or more chars of text)?
@@ -123,7 +133,9 @@ fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
             let mismatch = is_increment(target) != is_increment(actual);
             let score = words + 0.35 * closeness - if mismatch { 0.2 } else { 0.0 };
             let related = words >= 0.15 && score >= 0.45;
-            let close_enough = vague(&names[t]) && closeness >= 0.8 && !mismatch;
+            // 共计40余场 after a list of its parts: a total answers a goal
+            // of the whole by its value.
+            let close_enough = (vague(&names[t]) || is_total(actual)) && closeness >= 0.8 && !mismatch;
             if related || close_enough {
                 scored.push((score, t, a));
             }
