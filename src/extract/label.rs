@@ -83,10 +83,13 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_thin
             None => return String::new(),
         }
     };
-    // The words before the head that belong to its name (`支持项目`).
-    let text: String = chars[clause..from.max(clause)].iter().collect();
-    let before = super::phrase::modifiers(&text);
+    // The words before the head that belong to its name (`支持项目`): no
+    // more than fit in a label, with a few chars for the segmenter to see
+    // where the first word starts.
     let room = MAX_LABEL_CHARS.saturating_sub(head.chars().count());
+    let from = from.max(clause);
+    let text: String = chars[from.saturating_sub(room + 4).max(clause)..from].iter().collect();
+    let before = super::phrase::modifiers(&text);
     let skip = before.chars().count().saturating_sub(room);
     before.chars().skip(skip).chain(head.chars()).collect()
 }
