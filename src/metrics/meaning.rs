@@ -133,8 +133,11 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
     let own = metric_label(f, document);
     // The figure before it in the same sentence: its subject.
     let before = (0..i).rev().take_while(|&k| figures[k].sentence_start == f.sentence_start && figures[k].row == f.row);
+    // A level's subject is a level: `两年平均增长1.2%，总量突破800亿元` is
+    // the total of what grew, not of the growth.
+    let rate = crate::lexicon::is_rate_unit(&f.unit);
     let subject = || {
-        before.clone().find(|&k| !no_name(&named[k])).map(|k| {
+        before.clone().find(|&k| !no_name(&named[k]) && (rate || !crate::lexicon::is_rate_unit(&figures[k].unit))).map(|k| {
             let name = &named[k];
             // The subject of an attribute is a thing, not another attribute.
             ATTRIBUTES.iter().fold(name.clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned))

@@ -193,7 +193,7 @@ impl Registry<'_> {
         }
         // The aggregation is part of the name unless the name says it.
         let key = agg.name(&name);
-        let id = identity::text_id(&agg.name(&identity::key(&name)), unit);
+        let id = identity::text_id(&identity::key(&agg.name(&name)), unit);
         self.metrics.entry(id.clone()).or_insert_with(|| {
             // Money reads best in 亿元 or 万元, as reports write it.
             let (display_unit, scale) = default_display(unit);

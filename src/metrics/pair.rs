@@ -70,6 +70,11 @@ fn is_increment(f: &Figure) -> bool {
     crate::lexicon::INCREMENT.iter().any(|w| before.contains(w))
 }
 
+/// Is the figure a change on the previous month or quarter (`环比`)?
+fn sequential(f: &Figure) -> bool {
+    f.clause().0.contains("环比")
+}
+
 /// Is the figure a total of what its sentence listed (`共计40余场`)?
 fn is_total(f: &Figure) -> bool {
     let (before, _) = f.clause();
@@ -130,6 +135,10 @@ fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
             let words = if measured_against(target, actual) { words.max(0.5) } else { words };
             let (x, y) = (target.value.abs(), (actual.value * scale).abs());
             let closeness = if x.max(y) > 0.0 { x.min(y) / x.max(y) } else { 1.0 };
+            // A year-on-year goal is not answered by a change on last month.
+            if sequential(target) != sequential(actual) {
+                continue;
+            }
             let mismatch = is_increment(target) != is_increment(actual);
             let score = words + 0.35 * closeness - if mismatch { 0.2 } else { 0.0 };
             let related = words >= 0.15 && score >= 0.45;
