@@ -102,11 +102,13 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_thin
 pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(String, String)> {
     let clause = clause_start(chars, start).max(floor);
     let text = &chars[clause..start];
-    let (at, completion) = text
+    // (at: the last char of the verb; `相当于` reads as `占`.)
+    let (at, completion, equals) = text
         .iter()
         .rposition(|&c| c == '占')
-        .map(|p| (p, false))
-        .or_else(|| text.windows(2).rposition(|w| w == ['完', '成']).map(|p| (p + 1, true)))?;
+        .map(|p| (p, false, false))
+        .or_else(|| text.windows(3).rposition(|w| w == ['相', '当', '于']).map(|p| (p + 2, false, true)))
+        .or_else(|| text.windows(2).rposition(|w| w == ['完', '成']).map(|p| (p + 1, true, false)))?;
     let mut whole: String = noun_text(&text[at + 1..]);
     for tail in ["提高到", "提高至", "提升到", "提升至", "上升到", "上升至", "下降到", "下降至", "降至", "达到", "为", "达"] {
         if let Some(w) = whole.strip_suffix(tail) {
@@ -123,7 +125,7 @@ pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(Stri
     if whole.chars().count() > MAX_CHARS || (completion && whole.is_empty()) {
         return None;
     }
-    let part_end = if completion { at - 1 } else { at };
+    let part_end = if completion { at - 1 } else if equals { at - 2 } else { at };
     let part = super::phrase::modifiers(&text[..part_end].iter().collect::<String>());
     // 占全年的: the whole is a period, the ratio a plain share.
     let whole = if crate::lexicon::year_part(&whole.chars().collect::<Vec<_>>())
@@ -135,6 +137,7 @@ pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(Stri
     };
     let ratio = match (completion, whole.is_empty()) {
         (true, _) => format!("{whole}完成率"),
+        (false, false) if equals => format!("相当于{whole}比例"),
         (false, true) => "占比".to_owned(),
         (false, false) => format!("占{whole}比重"),
     };

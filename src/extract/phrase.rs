@@ -88,7 +88,9 @@ pub fn modifiers(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    let tags = JIEBA.tag(text, true);
+    // R&D is one word to a reader, three to the segmenter.
+    let text = text.replace('&', "");
+    let tags = JIEBA.tag(&text, true);
     let mut from = tags.len();
     for (k, t) in tags.iter().enumerate().rev() {
         // 接待了300余团体: an aspect particle right before is no boundary.

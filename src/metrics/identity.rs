@@ -179,14 +179,19 @@ pub fn key(name: &str) -> String {
             k.replace_range(at..at + verb.len(), "");
         }
     }
-    for tail in ["总额", "总数", "总量"] {
-        if let Some(rest) = k.strip_suffix(tail)
+    // The tail goes before an aggregation's word too: `企业数增速` is
+    // `企业增速`.
+    let tag = ["年均增速", "增速", "增长", "占比", "环比"].iter().find(|t| k.ends_with(*t)).copied().unwrap_or("");
+    let mut stem = k[..k.len() - tag.len()].to_owned();
+    for tail in ["总额", "总数", "总量", "数量", "数"] {
+        if let Some(rest) = stem.strip_suffix(tail)
             && rest.chars().count() >= 2
         {
-            k = rest.to_owned();
+            stem = rest.to_owned();
+            break;
         }
     }
-    k
+    stem + tag
 }
 
 /// The family a unit's figures are counted in: things counted with any

@@ -121,10 +121,12 @@ fn no_name(label: &str) -> bool {
         || !names_something(label)
 }
 
-/// Is `label` only an attribute (`总投资`, `成交额`, `增速`)?
+/// Is `label` only an attribute (`总投资`, `成交额`, `增速`), or an
+/// attribute's change (`成交额增长`)?
 fn attribute_only(label: &str) -> bool {
     let key = identity::normalise(label);
-    ATTRIBUTES.contains(&key.as_str())
+    let stem = CHANGE_WORDS.iter().chain(&["占比"]).find_map(|w| key.strip_suffix(w)).unwrap_or(&key);
+    ATTRIBUTES.contains(&key.as_str()) || ATTRIBUTES.contains(&stem)
 }
 
 /// The name of what figure `i` counts, as a reader would give it.

@@ -224,7 +224,11 @@ pub fn metric_label(f: &Figure, document: &Document) -> String {
         return f.label.clone();
     }
     let task = document.rows.get(f.row as usize - 1).map_or("", |r| r.task.as_str());
-    indicator_name(task).or_else(|| clause_topic(f)).unwrap_or_else(|| f.label.clone())
+    // A task of several cells (the indicator, then its goal) names it in one.
+    task.lines()
+        .find_map(indicator_name)
+        .or_else(|| clause_topic(f))
+        .unwrap_or_else(|| f.label.clone())
 }
 
 /// The words of a figure's clause before it, normalised:
