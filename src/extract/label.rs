@@ -26,7 +26,7 @@ const BOUNDARIES: &[&str] = &[
     "共", "是", "占", "超", "其中", "以及", "与", "和", "及", "并", "等", "在", "于", "对", "向", "从", "将", "把", "被", "已", "均", "都",
     "也", "还", "由", "已经", "目前", "今年", "全年", "年内", "了", "提高", "下降", "降低", "减少", "增加", "压缩", "缩短", "扩大", "控制", "保持",
     "稳定", "净增", "惠及", "可达", "分别", "可", "至", "面向", "受", "经", "继续", "仅", "首次", "持续", "再", "又",
-    "降", "升", "降至", "升至", "上升", "运用", "利用",
+    "降", "升", "降至", "升至", "上升", "运用", "利用", "下降至", "下降到", "上升至", "上升到",
 ];
 
 /// Words in which a one-char boundary above is part of a noun or another
@@ -276,7 +276,7 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize
 }
 
 /// Roman numerals name classes of water and standards (`Ⅲ类`).
-fn is_roman(c: char) -> bool {
+pub(super) fn is_roman(c: char) -> bool {
     ('\u{2160}'..='\u{217f}').contains(&c)
 }
 

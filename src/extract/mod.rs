@@ -530,6 +530,14 @@ fn label_of(
         return format!("{own}{noun}");
     }
     if !names && let Some(f) = previous {
+        // 牵头督察整改任务26项，已完成22项，未完成4项: what is said of the
+        // earlier count names these.
+        let from = context::clause_start(chars, start).max(f.span.1);
+        let said: String = chars[from..start].iter().collect();
+        let plain = said.chars().all(is_cjk);
+        if plain && f.unit == unit.name && (2..=6).contains(&said.chars().count()) && phrase::says_of(&said) {
+            return format!("{said}{}", f.label);
+        }
         return f.label.clone();
     }
     own

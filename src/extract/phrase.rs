@@ -98,6 +98,12 @@ pub fn modifiers(text: &str) -> String {
             from = k;
             continue;
         }
+        let roman = t.word.chars().all(is_roman)
+            || (matches!(t.word, "-" | "－") && k > 0 && tags[k - 1].word.chars().all(is_roman));
+        if roman {
+            from = k;
+            continue;
+        }
         let punctuation = t.word.chars().all(|c| !(super::is_cjk(c) || c.is_ascii_alphanumeric()));
         let quote = t.word.chars().all(|c| matches!(c, '“' | '”' | '《' | '》' | '"'));
         if STOPS.contains(&t.word) || (punctuation && !quote) || (!may_name(t.tag) && t.word != "的") {
@@ -113,7 +119,7 @@ pub fn modifiers(text: &str) -> String {
     let mut words = &tags[from..];
     while let Some(first) = words.first() {
         let then_agency = || words.get(1).is_some_and(|t| AGENCY.contains(&t.word));
-        if AGENCY.contains(&first.word) || first.word == "的" || first.tag == "x" {
+        if AGENCY.contains(&first.word) || first.word == "的" || (first.tag == "x" && !first.word.chars().all(is_roman)) {
             words = &words[1..];
         } else if matches!(first.word, "累计" | "共") && then_agency() {
             words = &words[2..];
@@ -125,7 +131,7 @@ pub fn modifiers(text: &str) -> String {
         .iter()
         .filter(|t| !matches!(t.word, "了" | "过") || t.start != tags.last().map_or(0, |l| l.start))
         .flat_map(|t| t.word.chars())
-        .filter(|&c| super::is_cjk(c) || c.is_ascii_alphanumeric() || c == '.')
+        .filter(|&c| super::is_cjk(c) || c.is_ascii_alphanumeric() || c == '.' || is_roman(c) || c == '-')
         .collect()
 }
 
@@ -146,6 +152,27 @@ pub fn is_predicate(text: &str) -> bool {
     JIEBA.tag(text, false).iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
 }
 
+/// Roman numerals name classes of water and standards (`Ⅰ-Ⅲ类`).
+fn is_roman(c: char) -> bool {
+    ('\u{2160}'..='\u{217f}').contains(&c)
+}
+
+/// Is `text` a verb phrase said of something counted before (`已完成`,
+/// `未完成`, `已印发实施`), with no linking, time, change or aggregation
+/// word (`累计达到`, `共计`, `上半年增长`, `全年新增`) that would make it
+/// another figure of the same thing?
+pub fn says_of(text: &str) -> bool {
+    let tags = JIEBA.tag(text, false);
+    tags.iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
+        && tags.iter().all(|t| {
+            !STOPS.contains(&t.word)
+                && !crate::lexicon::CHANGE_WORDS.contains(&t.word)
+                && !crate::lexicon::INCREMENT.contains(&t.word)
+                && !matches!(t.word, "累计" | "新增")
+                && !matches!(t.tag, "t" | "m" | "mq")
+        })
+}
+
 /// Does `label` hold a noun? `相比`, `首次降`, `全年的` and `力争控制在` are
 /// words around a figure, not a name for it.
 pub fn names_something(label: &str) -> bool {
@@ -153,6 +180,10 @@ pub fn names_something(label: &str) -> bool {
     // holds a noun in all but contrived cases, and segmenting it for every
     // figure would cost a fifth of extraction's speed.
     if label.chars().count() > 6 {
+        return true;
+    }
+    // 响应率, 成交额, 交易量: a verb made a measure by its last char.
+    if label.chars().count() >= 2 && label.ends_with(['率', '额', '量', '值', '度', '费', '价', '者']) {
         return true;
     }
     JIEBA.tag(label, false).iter().any(|t| {

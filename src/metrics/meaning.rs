@@ -126,7 +126,9 @@ fn no_name(label: &str) -> bool {
 fn attribute_only(label: &str) -> bool {
     let key = identity::normalise(label);
     let stem = CHANGE_WORDS.iter().chain(&["占比"]).find_map(|w| key.strip_suffix(w)).unwrap_or(&key);
-    ATTRIBUTES.contains(&key.as_str()) || ATTRIBUTES.contains(&stem)
+    // 响应率, 履约率: a short rate is an attribute of something named before.
+    let short_rate = stem.chars().count() <= 3 && stem.ends_with(['率', '额']);
+    ATTRIBUTES.contains(&key.as_str()) || ATTRIBUTES.contains(&stem) || short_rate
 }
 
 /// The name of what figure `i` counts, as a reader would give it.
@@ -141,8 +143,15 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
     let subject = || {
         before.clone().find(|&k| !no_name(&named[k]) && (rate || !crate::lexicon::is_rate_unit(&figures[k].unit))).map(|k| {
             let name = &named[k];
-            // The subject of an attribute is a thing, not another attribute.
-            ATTRIBUTES.iter().fold(name.clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned))
+            // The subject of an attribute is a thing, not another attribute
+            // (`…诉求响应率，解决率93.6%`: the 诉求, not their 响应率).
+            let n = ATTRIBUTES.iter().fold(name.clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned));
+            let chars: Vec<char> = n.chars().collect();
+            if chars.len() > 5 && chars[chars.len() - 1] == '率' {
+                chars[..chars.len() - 3].iter().collect()
+            } else {
+                n
+            }
         })
     };
     if no_name(&own) {
