@@ -91,7 +91,9 @@ fn goal_word_before(site: &Site, clause: usize) -> bool {
     let mut to = site.start;
     while let Some((p, n, ())) = GOAL_WORDS.last_in(chars, clause, to) {
         let seek = n == 2 && chars[p..p + 2] == ['争', '取'];
-        if !(seek && site.column == Column::Status && !REACH_VERBS.contains_in(chars, p + n, site.start)) {
+        // 已建和在建…达到20个 counts what stands and what is being built.
+        let built_too = n == 2 && chars[p..p + 2] == ['在', '建'] && p >= 1 && matches!(chars[p - 1], '和' | '及' | '与');
+        if !(seek && site.column == Column::Status && !REACH_VERBS.contains_in(chars, p + n, site.start)) && !built_too {
             return true;
         }
         to = p;
@@ -167,7 +169,10 @@ fn is_target(site: &Site, clause: usize) -> bool {
         // 计划2024年完成 (a plan with a date), 计划1.3万人 (a planned
         // quantity); but 将24家…纳入 moves things, it plans nothing.
         let digits = chars[p + n..].iter().take_while(|c| c.is_ascii_digit()).count();
-        let dated = digits > 0 && (n == 2 || matches!(chars.get(p + n + digits), Some('年' | '月')));
+        // 其中青年科技启明星计划200人: a programme's name among the parts
+        // of a count, not a planned quantity.
+        let part = (clause..p).any(|i| super::context::at(chars, i, "其中"));
+        let dated = !part && digits > 0 && (n == 2 || matches!(chars.get(p + n + digits), Some('年' | '月')));
         if (PLANNED_ACTIONS.at(chars, p + n).is_some() || dated) && !after_plan {
             return true;
         }
