@@ -157,7 +157,10 @@ static GOAL_NOUNS: LazyLock<WordSet<()>> = LazyLock::new(|| words::set(&["目标
 
 fn is_target(site: &Site, clause: usize) -> bool {
     let chars = site.chars;
-    if site.qualifier == Qualifier::AtLeast {
+    // 不低于20% sets a floor; the lower end of a range in a report of
+    // results (浓度范围为26至33微克/立方米) is a value seen.
+    let range_end = matches!(chars.get(site.end), Some('至' | '到' | '-' | '~' | '～' | '—'));
+    if site.qualifier == Qualifier::AtLeast && !(range_end && site.column == Column::Status) {
         return true;
     }
     if goal_word_before(site, clause) || PLAN_SENTENCE.contains_in(chars, site.sentence_start, site.start) {

@@ -46,8 +46,9 @@ pub fn pairs(document: &Document, figures: &[Figure]) -> Vec<Pair> {
         // Names compared by their keys: 社零额 is 社会消费品零售总额.
         let names: Vec<String> =
             slice.iter().map(|f| identity::key(&identity::normalise(&super::metric_label(f, document)))).collect();
+        let years: Vec<Option<i32>> = slice.iter().map(|f| super::period_of(f, document).map(|p| p.end_year())).collect();
         out.extend(
-            row_pairs(slice, &names)
+            row_pairs(slice, &names, &years)
                 .into_iter()
                 .map(|p| Pair { target: start + p.target, actual: p.actual.map(|a| start + a) }),
         );
@@ -96,7 +97,7 @@ const PAIR_WINDOW: usize = 64;
 
 /// Scores every (target, candidate) of a row and assigns greedily, best
 /// first, one answer per target and one target per answer.
-fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
+fn row_pairs(row: &[Figure], names: &[String], years: &[Option<i32>]) -> Vec<Pair> {
     let targets: Vec<usize> = (0..row.len()).filter(|&i| row[i].kind == Kind::Target).collect();
     let contexts: Vec<String> = row.iter().map(context).collect();
     let mut scored: Vec<(f64, usize, usize)> = Vec::new();
@@ -107,7 +108,10 @@ fn row_pairs(row: &[Figure], names: &[String]) -> Vec<Pair> {
         // clauses is scored in time linear in its length, not quadratic.
         let window = t.saturating_sub(PAIR_WINDOW)..(t + PAIR_WINDOW + 1).min(row.len());
         for (a, actual) in row.iter().enumerate().take(window.end).skip(window.start) {
+            // 到2025年…达到80%左右 is not answered by this year's figure.
+            let later_goal = matches!((years[t], years[a]), (Some(t), Some(a)) if t > a);
             if a == t
+                || later_goal
                 || !answers(target, actual)
                 || numbered_apart(&names[t], &names[a])
                 || different_rates(&names[t], &names[a])

@@ -31,7 +31,7 @@ struct Expr {
 /// the document's period, and whether the figure is a change (a growth
 /// rate, a difference in points).
 pub fn as_of(before: &str, document: Option<Period>, change: bool) -> Option<Period> {
-    let chars: Vec<char> = before.chars().collect();
+    let chars = outside_asides(before);
     let mut found: Option<Expr> = None;
     let mut i = 0;
     while i < chars.len() {
@@ -40,7 +40,10 @@ pub fn as_of(before: &str, document: Option<Period>, change: bool) -> Option<Per
             // (`与2015年相比，…由1200项起步`, `较2019年的340.5亿元`); not a
             // figure after another one (`较2013年增加112天，其中一级优天数`)
             // or after a clause of its own (`与2021年基本持平，优良天数比例为`).
-            if !(e.base && !change && !introduces(&chars[i + len..])) {
+            // `由2015年的420亿元增加到1180亿元`: a year with 的 dates the
+            // value right after it, and no other.
+            let of_one = chars.get(i + len) == Some(&'的');
+            if !((e.base && !change || of_one) && !introduces(&chars[i + len..])) {
                 found = Some(e);
             }
             i += len.max(1);
@@ -62,6 +65,28 @@ pub fn as_of(before: &str, document: Option<Period>, change: bool) -> Option<Per
         Some(e) => Some(e.period),
         None => document,
     }
+}
+
+/// The text before a figure without the asides closed before it:
+/// `全年实现832.5亿元（上年为745.3亿元），同比增长11.7%` dates the growth
+/// by the sentence, not by the aside's 上年.
+fn outside_asides(before: &str) -> Vec<char> {
+    let chars: Vec<char> = before.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut open: Option<usize> = None;
+    for &c in &chars {
+        match c {
+            '（' | '(' if open.is_none() => {
+                open = Some(out.len());
+                out.push(c);
+            }
+            '）' | ')' if open.is_some() => {
+                out.truncate(open.take().unwrap_or(0));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Does the text after a comparison base go straight on to the figure it
@@ -266,6 +291,10 @@ mod tests {
         assert_eq!(key("全年空气质量优良天数286天，与2021年基本持平，优良天数比例为"), "2022");
         assert_eq!(key("2020-2021年累计监测到浮游植物"), "2020..2021");
         assert_eq!(key("2021年至2022年，核心区"), "2021..2022");
+        assert_eq!(change_key("全年实现社零额832.5亿元（上年为745.3亿元），同比增长"), "2022");
+        assert_eq!(key("全年实现社零额832.5亿元（上年为"), "2021", "inside the aside, the aside's date");
+        assert_eq!(key("数字经济核心产业增加值由2015年的420亿元增加到1180亿元，占地区生产总值比重为"), "2022");
+        assert_eq!(key("数字经济核心产业增加值由2015年的"), "2015");
         assert_eq!(change_key("全社会研发经费支出较2020年两年平均增长"), "2021..2022");
         assert_eq!(change_key("2021年1-11月，全市固定资产投资同比增长"), "2021M01-11");
     }
