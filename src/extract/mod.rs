@@ -15,7 +15,7 @@ mod context;
 mod kind;
 pub(crate) mod label;
 mod phrase;
-pub use phrase::names_something;
+pub use phrase::{names_something, topic};
 pub mod number;
 mod unit;
 mod words;

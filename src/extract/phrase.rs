@@ -173,6 +173,26 @@ pub fn says_of(text: &str) -> bool {
         })
 }
 
+/// The noun phrase a sentence opens with, its topic: `PM2.5年均浓度稳定
+/// 达到国家二级标准，力争控制在30微克/立方米左右` is about `PM2.5年均浓度`.
+/// Empty when the sentence opens with a verb or a date.
+pub fn topic(sentence: &str) -> String {
+    let tags = JIEBA.tag(sentence, true);
+    let mut out = String::new();
+    for t in &tags {
+        // PM2 .5: the digits of a Latin name.
+        let latin_digits = matches!(t.tag, "m" | "x")
+            && t.word.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && out.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+        let nominal = t.tag.starts_with('n') || matches!(t.tag, "eng" | "j" | "b" | "vn") || latin_digits;
+        if !nominal || crate::lexicon::NOT_NAMES.contains(&t.word) {
+            break;
+        }
+        out.push_str(t.word);
+    }
+    if out.chars().count() >= 2 { out } else { String::new() }
+}
+
 /// Does `label` hold a noun? `相比`, `首次降`, `全年的` and `力争控制在` are
 /// words around a figure, not a name for it.
 pub fn names_something(label: &str) -> bool {

@@ -176,6 +176,12 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
                 return named[k].clone();
             }
         }
+        // A goal whose clause names nothing is about what its sentence
+        // opens with.
+        let topic = crate::extract::topic(&f.sentence);
+        if !topic.is_empty() && !no_name(&topic) {
+            return topic;
+        }
         return own;
     }
     if attribute_only(&own)

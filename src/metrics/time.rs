@@ -42,7 +42,7 @@ pub fn as_of(before: &str, document: Option<Period>, change: bool) -> Option<Per
             // or after a clause of its own (`与2021年基本持平，优良天数比例为`).
             // `由2015年的420亿元增加到1180亿元`: a year with 的 dates the
             // value right after it, and no other.
-            let of_one = chars.get(i + len) == Some(&'的');
+            let of_one = !e.base && chars.get(i + len) == Some(&'的');
             if !((e.base && !change || of_one) && !introduces(&chars[i + len..])) {
                 found = Some(e);
             }
