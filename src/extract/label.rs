@@ -217,6 +217,10 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize
     // topic: drop them first, then the topic runs back to the previous one.
     let mut end = start;
     while let Some((n, ())) = BOUNDARY_SET.ending_at(chars, end) {
+        // 两年平均增长: 均 is part of 平均 here.
+        if n == 1 && (COMPOUND_SET.ending_at(chars, end).is_some() || COMPOUND_SET.at(chars, end - 1).is_some()) {
+            break;
+        }
         end -= n;
         if end <= clause {
             return None;

@@ -207,7 +207,8 @@ pub fn names_something(label: &str) -> bool {
         return true;
     }
     JIEBA.tag(label, false).iter().any(|t| {
-        (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng")) && !crate::lexicon::NOT_NAMES.contains(&t.word)
+        // `j` (abbreviations) names things too: 外贸企业, 社零额.
+        (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng" | "j")) && !crate::lexicon::NOT_NAMES.contains(&t.word)
     })
 }
 

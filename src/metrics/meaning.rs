@@ -127,7 +127,8 @@ fn attribute_only(label: &str) -> bool {
     let key = identity::normalise(label);
     let stem = CHANGE_WORDS.iter().chain(&["占比"]).find_map(|w| key.strip_suffix(w)).unwrap_or(&key);
     // 响应率, 履约率: a short rate is an attribute of something named before.
-    let short_rate = stem.chars().count() <= 3 && stem.ends_with(['率', '额']);
+    let short_rate = stem.chars().count() <= 3 && stem.ends_with(['率', '额'])
+        && !crate::lexicon::ABBREVIATIONS.iter().any(|(short, _)| stem.starts_with(short));
     ATTRIBUTES.contains(&key.as_str()) || ATTRIBUTES.contains(&stem) || short_rate
 }
 
@@ -187,6 +188,7 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
     if attribute_only(&own)
         && let Some(s) = subject()
         && !s.is_empty()
+        && !s.ends_with(&identity::normalise(&own))
     {
         return format!("{s}{}", identity::normalise(&own));
     }

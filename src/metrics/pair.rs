@@ -44,8 +44,19 @@ pub fn pairs(document: &Document, figures: &[Figure]) -> Vec<Pair> {
         let end = start + figures[start..].iter().take_while(|f| f.row == row).count();
         let slice = &figures[start..end];
         // Names compared by their keys: 社零额 is 社会消费品零售总额.
-        let names: Vec<String> =
-            slice.iter().map(|f| identity::key(&identity::normalise(&super::metric_label(f, document)))).collect();
+        let names: Vec<String> = slice
+            .iter()
+            .map(|f| {
+                // 力争控制在30微克/立方米左右: named by its sentence's topic.
+                let label = super::metric_label(f, document);
+                let label = if crate::extract::names_something(&label) {
+                    label
+                } else {
+                    Some(crate::extract::topic(&f.sentence)).filter(|t| !t.is_empty()).unwrap_or(label)
+                };
+                identity::key(&identity::normalise(&label))
+            })
+            .collect();
         let years: Vec<Option<i32>> = slice.iter().map(|f| super::period_of(f, document).map(|p| p.end_year())).collect();
         out.extend(
             row_pairs(slice, &names, &years)
@@ -74,6 +85,13 @@ fn is_increment(f: &Figure) -> bool {
 /// Is the figure a change on the previous month or quarter (`环比`)?
 fn sequential(f: &Figure) -> bool {
     f.clause().0.contains("环比")
+}
+
+/// Is the figure a change averaged over years (`两年平均增长4.6%`)? It
+/// answers no goal for one year's growth.
+fn averaged(f: &Figure) -> bool {
+    let (before, _) = f.clause();
+    ["年均", "两年平均", "三年平均"].iter().any(|w| before.contains(w))
 }
 
 /// Is the figure a total of what its sentence listed (`共计40余场`)?
@@ -140,7 +158,7 @@ fn row_pairs(row: &[Figure], names: &[String], years: &[Option<i32>]) -> Vec<Pai
             let (x, y) = (target.value.abs(), (actual.value * scale).abs());
             let closeness = if x.max(y) > 0.0 { x.min(y) / x.max(y) } else { 1.0 };
             // A year-on-year goal is not answered by a change on last month.
-            if sequential(target) != sequential(actual) {
+            if sequential(target) != sequential(actual) || averaged(target) != averaged(actual) {
                 continue;
             }
             let mismatch = is_increment(target) != is_increment(actual);
