@@ -177,6 +177,11 @@ pub fn predicate(chars: &[char], from: usize) -> Option<String> {
     Some(text.iter().collect::<String>().trim_end_matches(['了', '等']).to_owned())
 }
 
+/// The noun right after a count (`4个[产业领域]`), if any.
+pub fn head_after(chars: &[char], end: usize) -> Option<String> {
+    forward(chars, end).map(|(head, _)| head)
+}
+
 /// The noun phrase right after the figure, up to a boundary, and where it
 /// ends.
 fn forward(chars: &[char], end: usize) -> Option<(String, usize)> {

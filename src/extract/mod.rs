@@ -497,10 +497,25 @@ fn label_of(
         return format!("{part}{ratio}");
     }
     // 300余团体, 六大板块: the counted noun is the unit.
+    let clause = context::clause_start(chars, start).max(in_sentence().next().map_or(0, |f| f.span.1));
+    // 涉及集成电路、医药健康等4个产业领域: the things of the list, as the
+    // verb before it says (涉及的产业领域).
+    let phrase_from = context::phrase_start(chars, start).max(in_sentence().next().map_or(0, |f| f.span.1));
+    let listed = context::ends_with(chars, start, "等") && chars[phrase_from..start].contains(&'、');
+    let verb =
+        if listed { phrase::list_verb(&chars[phrase_from..start].iter().collect::<String>()) } else { String::new() };
     if unit.class == Class::Noun {
-        let clause = context::clause_start(chars, start).max(in_sentence().next().map_or(0, |f| f.span.1));
+        if !verb.is_empty() {
+            return format!("{verb}的{}", unit.name);
+        }
         let before: String = chars[clause..start].iter().collect();
         return format!("{}{}", phrase::modifiers(&before), unit.name);
+    }
+    if !verb.is_empty()
+        && matches!(unit.class, Class::Classifier)
+        && let Some(head) = label::head_after(chars, end)
+    {
+        return format!("{verb}的{head}");
     }
     let previous = in_sentence().next();
     let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);

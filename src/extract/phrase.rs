@@ -193,6 +193,32 @@ pub fn topic(sentence: &str) -> String {
     if out.chars().count() >= 2 { out } else { String::new() }
 }
 
+/// The verb governing a list of examples (`涉及集成电路、医药健康等4个产业
+/// 领域`, `设置论坛会议、技术交易等六大板块`): the clause's words up to its
+/// first verb, which say which of the things are counted. Empty when the
+/// clause does not open with a verb phrase.
+pub fn list_verb(clause: &str) -> String {
+    let tags = JIEBA.tag(clause, true);
+    let mut out = String::new();
+    for t in &tags {
+        // (设置 is tagged a noun-verb; first in a clause it is the verb.)
+        let verb = matches!(t.tag, "v" | "vd") || (t.tag == "vn" && out.is_empty());
+        if verb && !STOPS.contains(&t.word) {
+            if AGENCY.contains(&t.word) && out.is_empty() {
+                continue;
+            }
+            out.push_str(t.word);
+            return if out.chars().count() <= 10 { out } else { String::new() };
+        }
+        let nominal = t.tag.starts_with('n') || matches!(t.tag, "j" | "eng" | "b" | "vn");
+        if !nominal || t.word.contains('、') {
+            return String::new();
+        }
+        out.push_str(t.word);
+    }
+    String::new()
+}
+
 /// Does `label` hold a noun? `相比`, `首次降`, `全年的` and `力争控制在` are
 /// words around a figure, not a name for it.
 pub fn names_something(label: &str) -> bool {
@@ -221,7 +247,14 @@ pub fn only_verbs(label: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{modifiers, names_something, only_verbs};
+    use super::{list_verb, modifiers, names_something, only_verbs};
+
+    #[test]
+    fn lists_of_examples_take_their_verb() {
+        assert_eq!(list_verb("涉及集成电路、医药健康、先进制造、新一代信息技术等"), "涉及");
+        assert_eq!(list_verb("设置论坛会议、技术交易、展览展示等"), "设置");
+        assert_eq!(list_verb("集成电路、医药健康等"), "");
+    }
 
     #[test]
     fn verbs_alone() {
