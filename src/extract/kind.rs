@@ -92,8 +92,10 @@ fn goal_word_before(site: &Site, clause: usize) -> bool {
     while let Some((p, n, ())) = GOAL_WORDS.last_in(chars, clause, to) {
         let seek = n == 2 && chars[p..p + 2] == ['争', '取'];
         // 已建和在建…达到20个 counts what stands and what is being built.
-        let built_too = n == 2 && chars[p..p + 2] == ['在', '建'] && p >= 1 && matches!(chars[p - 1], '和' | '及' | '与');
-        if !(seek && site.column == Column::Status && !REACH_VERBS.contains_in(chars, p + n, site.start)) && !built_too {
+        let built_too =
+            n == 2 && chars[p..p + 2] == ['在', '建'] && p >= 1 && matches!(chars[p - 1], '和' | '及' | '与');
+        let obtained = seek && site.column == Column::Status && !REACH_VERBS.contains_in(chars, p + n, site.start);
+        if !(obtained || built_too) {
             return true;
         }
         to = p;
@@ -103,7 +105,9 @@ fn goal_word_before(site: &Site, clause: usize) -> bool {
 
 /// Verbs after 争取 that make it a goal: 争取达到, 争取实现, 争取控制在.
 static REACH_VERBS: LazyLock<WordSet<()>> = LazyLock::new(|| {
-    words::set(&["达到", "实现", "完成", "超过", "突破", "控制", "保持", "提高", "提升", "增长", "下降", "降至", "降低", "达"])
+    words::set(&[
+        "达到", "实现", "完成", "超过", "突破", "控制", "保持", "提高", "提升", "增长", "下降", "降至", "降低", "达",
+    ])
 });
 
 /// Words governing a whole sentence: 原计划于9月举办论坛，设置六大板块。

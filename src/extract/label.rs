@@ -110,7 +110,9 @@ pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(Stri
         .or_else(|| text.windows(3).rposition(|w| w == ['相', '当', '于']).map(|p| (p + 2, false, true)))
         .or_else(|| text.windows(2).rposition(|w| w == ['完', '成']).map(|p| (p + 1, true, false)))?;
     let mut whole: String = noun_text(&text[at + 1..]);
-    for tail in ["提高到", "提高至", "提升到", "提升至", "上升到", "上升至", "下降到", "下降至", "降至", "达到", "为", "达"] {
+    for tail in
+        ["提高到", "提高至", "提升到", "提升至", "上升到", "上升至", "下降到", "下降至", "降至", "达到", "为", "达"]
+    {
         if let Some(w) = whole.strip_suffix(tail) {
             whole = w.to_owned();
             break;
@@ -125,7 +127,13 @@ pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(Stri
     if whole.chars().count() > MAX_CHARS || (completion && whole.is_empty()) {
         return None;
     }
-    let part_end = if completion { at - 1 } else if equals { at - 2 } else { at };
+    let part_end = if completion {
+        at - 1
+    } else if equals {
+        at - 2
+    } else {
+        at
+    };
     let part = super::phrase::modifiers(&text[..part_end].iter().collect::<String>());
     // 占全年的: the whole is a period, the ratio a plain share.
     let whole = if crate::lexicon::year_part(&whole.chars().collect::<Vec<_>>())

@@ -119,7 +119,8 @@ pub fn modifiers(text: &str) -> String {
     let mut words = &tags[from..];
     while let Some(first) = words.first() {
         let then_agency = || words.get(1).is_some_and(|t| AGENCY.contains(&t.word));
-        if AGENCY.contains(&first.word) || first.word == "的" || (first.tag == "x" && !first.word.chars().all(is_roman)) {
+        if AGENCY.contains(&first.word) || first.word == "的" || (first.tag == "x" && !first.word.chars().all(is_roman))
+        {
             words = &words[1..];
         } else if matches!(first.word, "累计" | "共") && then_agency() {
             words = &words[2..];
@@ -234,7 +235,8 @@ pub fn names_something(label: &str) -> bool {
     }
     JIEBA.tag(label, false).iter().any(|t| {
         // `j` (abbreviations) names things too: 外贸企业, 社零额.
-        (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng" | "j")) && !crate::lexicon::NOT_NAMES.contains(&t.word)
+        (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng" | "j"))
+            && !crate::lexicon::NOT_NAMES.contains(&t.word)
     })
 }
 
@@ -242,7 +244,8 @@ pub fn names_something(label: &str) -> bool {
 /// acts or the people, and the unit says which.
 pub fn only_verbs(label: &str) -> bool {
     let tags = JIEBA.tag(label, false);
-    !tags.is_empty() && tags.iter().all(|t| matches!(t.tag, "v" | "vd" | "vn") && !crate::lexicon::NOT_NAMES.contains(&t.word))
+    !tags.is_empty()
+        && tags.iter().all(|t| matches!(t.tag, "v" | "vd" | "vn") && !crate::lexicon::NOT_NAMES.contains(&t.word))
 }
 
 #[cfg(test)]

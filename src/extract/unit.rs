@@ -350,6 +350,28 @@ fn latin(chars: &[char], i: usize) -> Option<Unit> {
     })
 }
 
+/// What a count in `unit` is a number of, as a name's last word: `人` →
+/// `人数`, `次` → `次数` (`死亡46人` is a 死亡人数).
+pub fn count_noun(unit: &str) -> Option<&'static str> {
+    Some(match unit {
+        "人" | "名" => "人数",
+        "人次" => "人次",
+        "次" => "次数",
+        "起" => "起数",
+        "家" => "家数",
+        "家次" => "家次",
+        "个" => "个数",
+        "项" => "项数",
+        "件" => "件数",
+        "场" => "场次",
+        "户" => "户数",
+        "批" => "批次",
+        "天" => "天数",
+        "辆次" => "辆次",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,26 +437,4 @@ mod tests {
         let chars: Vec<char> = "3千万元".chars().collect();
         assert!(!starts_here(&chars, 1));
     }
-}
-
-/// What a count in `unit` is a number of, as a name's last word: `人` →
-/// `人数`, `次` → `次数` (`死亡46人` is a 死亡人数).
-pub fn count_noun(unit: &str) -> Option<&'static str> {
-    Some(match unit {
-        "人" | "名" => "人数",
-        "人次" => "人次",
-        "次" => "次数",
-        "起" => "起数",
-        "家" => "家数",
-        "家次" => "家次",
-        "个" => "个数",
-        "项" => "项数",
-        "件" => "件数",
-        "场" => "场次",
-        "户" => "户数",
-        "批" => "批次",
-        "天" => "天数",
-        "辆次" => "辆次",
-        _ => return None,
-    })
 }

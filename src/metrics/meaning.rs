@@ -111,7 +111,6 @@ const ATTRIBUTES: &[&str] = &[
     "面积",
 ];
 
-
 /// Is `label`, stripped of its years and modifiers, no name at all?
 fn no_name(label: &str) -> bool {
     let key = identity::normalise(label);
@@ -127,7 +126,8 @@ fn attribute_only(label: &str) -> bool {
     let key = identity::normalise(label);
     let stem = CHANGE_WORDS.iter().chain(&["占比"]).find_map(|w| key.strip_suffix(w)).unwrap_or(&key);
     // 响应率, 履约率: a short rate is an attribute of something named before.
-    let short_rate = stem.chars().count() <= 3 && stem.ends_with(['率', '额'])
+    let short_rate = stem.chars().count() <= 3
+        && stem.ends_with(['率', '额'])
         && !crate::lexicon::ABBREVIATIONS.iter().any(|(short, _)| stem.starts_with(short));
     ATTRIBUTES.contains(&key.as_str()) || ATTRIBUTES.contains(&stem) || short_rate
 }
@@ -142,18 +142,20 @@ pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[Stri
     // the total of what grew, not of the growth.
     let rate = crate::lexicon::is_rate_unit(&f.unit);
     let subject = || {
-        before.clone().find(|&k| !no_name(&named[k]) && (rate || !crate::lexicon::is_rate_unit(&figures[k].unit))).map(|k| {
-            let name = &named[k];
-            // The subject of an attribute is a thing, not another attribute
-            // (`…诉求响应率，解决率93.6%`: the 诉求, not their 响应率).
-            let n = ATTRIBUTES.iter().fold(name.clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned));
-            let chars: Vec<char> = n.chars().collect();
-            if chars.len() > 5 && chars[chars.len() - 1] == '率' {
-                chars[..chars.len() - 3].iter().collect()
-            } else {
-                n
-            }
-        })
+        before.clone().find(|&k| !no_name(&named[k]) && (rate || !crate::lexicon::is_rate_unit(&figures[k].unit))).map(
+            |k| {
+                let name = &named[k];
+                // The subject of an attribute is a thing, not another attribute
+                // (`…诉求响应率，解决率93.6%`: the 诉求, not their 响应率).
+                let n = ATTRIBUTES.iter().fold(name.clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned));
+                let chars: Vec<char> = n.chars().collect();
+                if chars.len() > 5 && chars[chars.len() - 1] == '率' {
+                    chars[..chars.len() - 3].iter().collect()
+                } else {
+                    n
+                }
+            },
+        )
     };
     if no_name(&own) {
         // 一季度、上半年分别增长4.6%、5.9%: the growth of the sentence's subject.
@@ -204,8 +206,7 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
     let (before, _) = f.clause();
     let percent = crate::lexicon::is_change_unit(&f.unit);
     let says_change = |text: &str| CHANGE_WORDS.iter().any(|w| text.contains(w));
-    let continues_a_change =
-        f.kind != Kind::Share && !names_something(&before) && says_change(&f.sentence_before());
+    let continues_a_change = f.kind != Kind::Share && !names_something(&before) && says_change(&f.sentence_before());
     let changing = f.kind == Kind::Growth
         || (percent && f.kind != Kind::Share && (says_change(&before) || says_change(name) || continues_a_change));
     if changing {

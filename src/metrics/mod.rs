@@ -225,10 +225,7 @@ pub fn metric_label(f: &Figure, document: &Document) -> String {
     }
     let task = document.rows.get(f.row as usize - 1).map_or("", |r| r.task.as_str());
     // A task of several cells (the indicator, then its goal) names it in one.
-    task.lines()
-        .find_map(indicator_name)
-        .or_else(|| clause_topic(f))
-        .unwrap_or_else(|| f.label.clone())
+    task.lines().find_map(indicator_name).or_else(|| clause_topic(f)).unwrap_or_else(|| f.label.clone())
 }
 
 /// The words of a figure's clause before it, normalised:
@@ -264,8 +261,9 @@ fn indicator_name(task: &str) -> Option<String> {
 pub fn period_of(f: &Figure, document: &Document) -> Option<Period> {
     let (clause, _) = f.clause();
     let clause = clause.trim_end_matches(['了', '约', '近', '超']);
-    let change =
-        f.kind == Kind::Growth || f.unit == "百分点" || crate::lexicon::CHANGE_WORDS.iter().any(|w| clause.ends_with(w));
+    let change = f.kind == Kind::Growth
+        || f.unit == "百分点"
+        || crate::lexicon::CHANGE_WORDS.iter().any(|w| clause.ends_with(w));
     time::as_of(&f.sentence_before(), document.period, change)
 }
 

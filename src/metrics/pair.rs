@@ -57,7 +57,8 @@ pub fn pairs(document: &Document, figures: &[Figure]) -> Vec<Pair> {
                 identity::key(&identity::normalise(&label))
             })
             .collect();
-        let years: Vec<Option<i32>> = slice.iter().map(|f| super::period_of(f, document).map(|p| p.end_year())).collect();
+        let years: Vec<Option<i32>> =
+            slice.iter().map(|f| super::period_of(f, document).map(|p| p.end_year())).collect();
         out.extend(
             row_pairs(slice, &names, &years)
                 .into_iter()
