@@ -216,7 +216,10 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
         if ["年均", "两年平均", "三年平均", "平均增长"].iter().any(|w| before.contains(w)) {
             return Aggregation::AverageChange;
         }
-        if compares_with_a_year(&before) {
+        // 较2020年 in a 2021 report is last year: a plain change. A change
+        // dated as a span (与2013年的89.5相比，累计下降66.5%) is since its start.
+        let last_year = period.map(|p| p.end_year() - 1);
+        if compares_with_a_year(&before).is_some_and(|y| Some(y) != last_year) || period.is_some_and(|p| p.is_span()) {
             return Aggregation::ChangeSinceBase;
         }
         return Aggregation::Change;
@@ -234,11 +237,13 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
 /// Does a clause compare with a named year (`与2013年相比`, `较2019年`,
 /// `比2015年`)? `较上年` compares with the year before and is an ordinary
 /// change.
-fn compares_with_a_year(clause: &str) -> bool {
+fn compares_with_a_year(clause: &str) -> Option<i32> {
     let chars: Vec<char> = clause.chars().collect();
     chars
         .windows(6)
-        .any(|w| matches!(w[0], '较' | '比' | '与' | '同') && w[1..5].iter().all(char::is_ascii_digit) && w[5] == '年')
+        .filter(|w| matches!(w[0], '较' | '比' | '与' | '同') && w[1..5].iter().all(char::is_ascii_digit) && w[5] == '年')
+        .last()
+        .and_then(|w| w[1..5].iter().collect::<String>().parse().ok())
 }
 
 #[cfg(test)]
@@ -283,7 +288,8 @@ mod tests {
         assert_eq!(Aggregation::Change.name("地区生产总值增速"), "地区生产总值增速");
         assert_eq!(Aggregation::Increment.name("市场主体"), "新增市场主体");
         assert_eq!(Aggregation::ChangeSinceBase.name("PM2.5年均浓度下降"), "PM2.5年均浓度较基年变化");
-        assert!(compares_with_a_year("与2013年相比下降") && !compares_with_a_year("较上年下降"));
+        assert_eq!(compares_with_a_year("与2013年相比下降"), Some(2013));
+        assert_eq!(compares_with_a_year("较上年下降"), None);
     }
 
     #[test]

@@ -386,6 +386,11 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
 
         // A growth rate right after a count implies last year's count.
         for (g, rate) in figures.iter().enumerate() {
+            // Only a year-on-year change implies last year's value: a change
+            // since a base year or averaged over years implies no one year.
+            if aggs[g] != meaning::Aggregation::Change {
+                continue;
+            }
             let Some(base) = growth_base(figures, g) else { continue };
             let Some((metric_id, period)) = observed.get(&base).cloned() else { continue };
             let Some(prior) = prior_value(figures[base].value, rate) else { continue };

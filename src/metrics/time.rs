@@ -194,7 +194,8 @@ fn expression(chars: &[char], i: usize, document: Option<Period>) -> Option<(Exp
             return plain(Period::months(year, from as u8, to as u8)?, j - i + len);
         }
         // 较2019年, 比2015年, 与2015年相比: a comparison base.
-        let base = i > 0 && matches!(chars[i - 1], '较' | '比' | '与' | '同' | '和');
+        // (…水平相似的2019年相比: the base named before 相比.)
+        let base = i > 0 && matches!(chars[i - 1], '较' | '比' | '与' | '同' | '和') || word(chars, j, "相比");
         return Some((Expr { period: Period::year(year), base }, j - i));
     }
     // A month span with the document's year: 1-11月, 截至5月底.
