@@ -41,8 +41,9 @@ pub enum Aggregation {
     /// A change averaged over several years (`年均增长`, `两年平均`).
     AverageChange,
     /// A change against a named base year (`与2013年相比下降63.1%`), not
-    /// against the year before.
-    ChangeSinceBase,
+    /// against the year before: the base year is part of the metric (a
+    /// change since 2013 and one since 2019 are two lines). 0 when unknown.
+    ChangeSinceBase(i32),
     /// A change against the previous month or quarter (`环比`).
     SequentialChange,
 }
@@ -54,6 +55,10 @@ impl Aggregation {
         let tag = self.tag();
         match self {
             Aggregation::Level => counted.to_owned(),
+            Aggregation::ChangeSinceBase(year) if year > 0 => {
+                let stem = CHANGE_WORDS.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
+                format!("{}较{year}年变化", stem.unwrap_or(counted))
+            }
             _ if counted.starts_with(tag) || counted.ends_with(tag) => counted.to_owned(),
             Aggregation::Increment | Aggregation::Cumulative => format!("{tag}{counted}"),
             _ => {
@@ -64,6 +69,16 @@ impl Aggregation {
         }
     }
 
+    /// [`Aggregation::name`] for figures in `unit`: a year-on-year change
+    /// in days or items is a 较上年变化, not a 增速 (a rate of growth).
+    pub fn name_in(self, counted: &str, unit: &str) -> String {
+        if self == Aggregation::Change && !crate::lexicon::is_rate_unit(unit) {
+            let stem = CHANGE_WORDS.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
+            return format!("{}较上年变化", stem.unwrap_or(counted));
+        }
+        self.name(counted)
+    }
+
     /// A short tag for metric names; empty for a level.
     pub fn tag(self) -> &'static str {
         match self {
@@ -72,7 +87,7 @@ impl Aggregation {
             Aggregation::Cumulative => "累计",
             Aggregation::Change => "增速",
             Aggregation::AverageChange => "年均增速",
-            Aggregation::ChangeSinceBase => "较基年变化",
+            Aggregation::ChangeSinceBase(_) => "较基年变化",
             Aggregation::SequentialChange => "环比",
         }
     }
@@ -207,7 +222,11 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
     let percent = crate::lexicon::is_change_unit(&f.unit);
     let says_change = |text: &str| CHANGE_WORDS.iter().any(|w| text.contains(w));
     let continues_a_change = f.kind != Kind::Share && !names_something(&before) && says_change(&f.sentence_before());
+    // 较2013年增加95天: a change in days, named by the verb right before it.
+    let trimmed = before.trim_end_matches(['了', '约', '近', '超']);
+    let counted_change = CHANGE_WORDS.iter().any(|w| trimmed.ends_with(w));
     let changing = f.kind == Kind::Growth
+        || counted_change
         || (percent && f.kind != Kind::Share && (says_change(&before) || says_change(name) || continues_a_change));
     if changing {
         if before.contains("环比") {
@@ -219,8 +238,11 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
         // 较2020年 in a 2021 report is last year: a plain change. A change
         // dated as a span (与2013年的89.5相比，累计下降66.5%) is since its start.
         let last_year = period.map(|p| p.end_year() - 1);
-        if compares_with_a_year(&before).is_some_and(|y| Some(y) != last_year) || period.is_some_and(|p| p.is_span()) {
-            return Aggregation::ChangeSinceBase;
+        if let Some(y) = compares_with_a_year(&before).filter(|&y| Some(y) != last_year) {
+            return Aggregation::ChangeSinceBase(y);
+        }
+        if let Some(p) = period.filter(|p| p.is_span()) {
+            return Aggregation::ChangeSinceBase(p.start_year());
         }
         return Aggregation::Change;
     }
@@ -287,7 +309,8 @@ mod tests {
         assert_eq!(Aggregation::Change.name("地区生产总值增长"), "地区生产总值增速");
         assert_eq!(Aggregation::Change.name("地区生产总值增速"), "地区生产总值增速");
         assert_eq!(Aggregation::Increment.name("市场主体"), "新增市场主体");
-        assert_eq!(Aggregation::ChangeSinceBase.name("PM2.5年均浓度下降"), "PM2.5年均浓度较基年变化");
+        assert_eq!(Aggregation::ChangeSinceBase(0).name("PM2.5年均浓度下降"), "PM2.5年均浓度较基年变化");
+        assert_eq!(Aggregation::ChangeSinceBase(2013).name("PM2.5年均浓度下降"), "PM2.5年均浓度较2013年变化");
         assert_eq!(compares_with_a_year("与2013年相比下降"), Some(2013));
         assert_eq!(compares_with_a_year("较上年下降"), None);
     }

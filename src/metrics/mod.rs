@@ -159,7 +159,7 @@ impl Registry<'_> {
     /// an increment, a total over years and the rates of change are
     /// different metrics of one name.
     fn metric_of(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
-        let key = (format!("{label}\u{1f}{}", agg.tag()), unit.to_owned());
+        let key = (format!("{label}\u{1f}{agg:?}"), unit.to_owned());
         if let Some(id) = self.known.get(&key) {
             return id.clone();
         }
@@ -171,7 +171,7 @@ impl Registry<'_> {
     fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
         // The catalogue names whole metrics: `新增X` is not the entry `X`.
         let name = identity::normalise(label);
-        if let Some(e) = self.catalogue.lookup(&agg.name(&name), unit) {
+        if let Some(e) = self.catalogue.lookup(&agg.name_in(&name, unit), unit) {
             let id = e.id.clone();
             self.metrics.entry(id.clone()).or_insert_with(|| {
                 let display = e.display_unit.clone().unwrap_or_else(|| e.unit.clone());
@@ -192,8 +192,8 @@ impl Registry<'_> {
             return None;
         }
         // The aggregation is part of the name unless the name says it.
-        let key = agg.name(&name);
-        let id = identity::text_id(&identity::key(&agg.name(&name)), unit);
+        let key = agg.name_in(&name, unit);
+        let id = identity::text_id(&identity::key(&key), unit);
         self.metrics.entry(id.clone()).or_insert_with(|| {
             // Money reads best in 亿元 or 万元, as reports write it.
             let (display_unit, scale) = default_display(unit);
