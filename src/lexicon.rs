@@ -29,6 +29,18 @@ pub fn is_change_unit(unit: &str) -> bool {
 pub const CHANGE_WORDS: &[&str] =
     &["增长", "增速", "下降", "涨幅", "上涨", "增幅", "降幅", "回落", "提高", "降低", "减少", "增加", "上升"];
 
+/// Does `text` average a change over years (`年均增长6.9%`, `两年平均增长`)?
+/// `年均` alone is no such word: `PM2.5年均浓度` is an annual mean, a level.
+pub fn averages_a_change(text: &str) -> bool {
+    if ["两年平均", "三年平均", "平均增长", "平均下降"].iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    text.match_indices("年均").any(|(i, w)| {
+        let after = &text[i + w.len()..];
+        CHANGE_WORDS.iter().chain(&["增速", "增幅", "降幅"]).any(|c| after.starts_with(c))
+    })
+}
+
 /// Words of an increment before a count: what was added in the period,
 /// not the level at its end.
 pub const INCREMENT: &[&str] =
@@ -85,6 +97,12 @@ pub fn year_part(text: &[char]) -> Option<(u8, u8, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn averaged_changes() {
+        assert!(averages_a_change("“十三五”期间年均增长") && averages_a_change("两年平均增长"));
+        assert!(!averages_a_change("全市PM2.5年均浓度为33微克/立方米，同比下降"));
+    }
 
     #[test]
     fn parts_of_a_year_longest_first() {

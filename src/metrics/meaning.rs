@@ -232,7 +232,7 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
         if before.contains("环比") {
             return Aggregation::SequentialChange;
         }
-        if ["年均", "两年平均", "三年平均", "平均增长"].iter().any(|w| before.contains(w)) {
+        if crate::lexicon::averages_a_change(&before) {
             return Aggregation::AverageChange;
         }
         // 较2020年 in a 2021 report is last year: a plain change. A change
@@ -263,7 +263,9 @@ fn compares_with_a_year(clause: &str) -> Option<i32> {
     let chars: Vec<char> = clause.chars().collect();
     chars
         .windows(6)
-        .filter(|w| matches!(w[0], '较' | '比' | '与' | '同') && w[1..5].iter().all(char::is_ascii_digit) && w[5] == '年')
+        .filter(|w| {
+            matches!(w[0], '较' | '比' | '与' | '同') && w[1..5].iter().all(char::is_ascii_digit) && w[5] == '年'
+        })
         .last()
         .and_then(|w| w[1..5].iter().collect::<String>().parse().ok())
 }

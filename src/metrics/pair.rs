@@ -92,7 +92,7 @@ fn sequential(f: &Figure) -> bool {
 /// answers no goal for one year's growth.
 fn averaged(f: &Figure) -> bool {
     let (before, _) = f.clause();
-    ["年均", "两年平均", "三年平均"].iter().any(|w| before.contains(w))
+    crate::lexicon::averages_a_change(&before)
 }
 
 /// Is the figure a total of what its sentence listed (`共计40余场`)?

@@ -58,7 +58,7 @@ pub fn as_of(before: &str, document: Option<Period>, change: bool) -> Option<Per
             let doc = document?;
             // 较2020年两年平均增长: the years after the base, averaged; a
             // change against a base year spans from it to now.
-            let averaged = ["两年平均", "年均", "三年平均"].iter().any(|w| before.contains(w));
+            let averaged = crate::lexicon::averages_a_change(before);
             let from = if averaged { e.period.end_year() + 1 } else { e.period.end_year() };
             Period::years(from, doc.end_year()).or(Some(doc))
         }
