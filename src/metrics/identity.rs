@@ -114,8 +114,10 @@ fn letters(label: &str) -> String {
             out.extend(&chars[start..i]);
             continue;
         }
-        if crate::extract::is_cjk(c) {
-            out.push(c);
+        // Ⅰ-Ⅲ类: Roman class numerals, and the dash of their range.
+        let roman = |c: char| ('\u{2160}'..='\u{217f}').contains(&c);
+        if crate::extract::is_cjk(c) || roman(c) || (matches!(c, '-' | '－') && i > 0 && roman(chars[i - 1])) {
+            out.push(if c == '－' { '-' } else { c });
         }
         i += 1;
     }

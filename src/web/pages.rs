@@ -406,7 +406,8 @@ pub fn review(site: &Site, _: &str) -> Reply {
         let unanswered = query(
             conn,
             "SELECT metric_id, metric, period_label, target / scale AS target, display_unit AS unit, target_text, \
-             doc_id, row, target_seq AS figure_seq FROM attainment WHERE actual IS NULL ORDER BY metric, period",
+             doc_id, row, target_seq AS figure_seq FROM attainment WHERE actual IS NULL \
+             AND year(period_end) <= (SELECT max(year) FROM documents) ORDER BY metric, period",
         );
         match (flagged, unanswered) {
             (Ok(f), Ok(u)) => {

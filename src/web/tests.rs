@@ -329,3 +329,16 @@ async fn a_jumping_series_is_listed_for_review_and_kept_off_the_trends() {
     let (_, _, page) = get(&app, &format!("/metrics/{id}")).await;
     assert!(page.contains("待核对") && page.contains("相邻两期相差"), "the metric page warns");
 }
+
+#[tokio::test]
+async fn review_lists_goals_that_are_due_not_goals_for_later_years() {
+    let text = "某区科委2022年度自查表\n自查内容\t落实情况\t存在问题\n\
+                新建孵化器8个；到2025年，孵化器达到30个\t推进孵化工作\t无\n"
+        .as_bytes();
+    let store = store_with(&[("kw-2022", text)]);
+    let app = app_with(&store);
+    let (status, _, body) = get(&app, "/review").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("8个"), "this year's goal with no answer is listed: {body}");
+    assert!(!body.contains("30个"), "a goal for 2025 is not due in a 2022 report: {body}");
+}
