@@ -110,13 +110,27 @@ pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(Stri
         .or_else(|| text.windows(3).rposition(|w| w == ['相', '当', '于']).map(|p| (p + 2, false, true)))
         .or_else(|| text.windows(2).rposition(|w| w == ['完', '成']).map(|p| (p + 1, true, false)))?;
     let mut whole: String = noun_text(&text[at + 1..]);
-    for tail in
-        ["提高到", "提高至", "提升到", "提升至", "上升到", "上升至", "下降到", "下降至", "降至", "达到", "为", "达"]
-    {
-        if let Some(w) = whole.strip_suffix(tail) {
-            whole = w.to_owned();
-            break;
-        }
+    // `比重预计为`: the verbs and forecast words after the whole go.
+    let tails = [
+        "提高到",
+        "提高至",
+        "提升到",
+        "提升至",
+        "上升到",
+        "上升至",
+        "下降到",
+        "下降至",
+        "降至",
+        "达到",
+        "为",
+        "达",
+        "预计",
+        "预期",
+        "保持在",
+        "保持",
+    ];
+    while let Some(w) = tails.iter().find_map(|t| whole.strip_suffix(t)) {
+        whole = w.to_owned();
     }
     let ratio_word = ["比重", "比例"].iter().find_map(|r| whole.strip_suffix(r)).map(str::to_owned);
     // Only `占…的`, `占…比重` and `完成…的`; `占地2000亩` is an area.

@@ -119,7 +119,13 @@ pub fn modifiers(text: &str) -> String {
     let mut words = &tags[from..];
     while let Some(first) = words.first() {
         let then_agency = || words.get(1).is_some_and(|t| AGENCY.contains(&t.word));
-        if AGENCY.contains(&first.word) || first.word == "的" || (first.tag == "x" && !first.word.chars().all(is_roman))
+        // (年 of a year whose digits stopped the walk: 2023年全社会….)
+        let at = tags.len() - words.len();
+        let date_rest = matches!(first.word, "年" | "月" | "日") && at > 0 && tags[at - 1].tag == "m";
+        if AGENCY.contains(&first.word)
+            || first.word == "的"
+            || date_rest
+            || (first.tag == "x" && !first.word.chars().all(is_roman))
         {
             words = &words[1..];
         } else if matches!(first.word, "累计" | "共") && then_agency() {

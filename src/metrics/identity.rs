@@ -181,8 +181,17 @@ pub fn key(name: &str) -> String {
     }
     // The tail goes before an aggregation's word too: `企业数增速` is
     // `企业增速`.
-    let tag = ["年均增速", "增速", "增长", "占比", "环比"].iter().find(|t| k.ends_with(*t)).copied().unwrap_or("");
-    let mut stem = k[..k.len() - tag.len()].to_owned();
+    // (`X的比例` is `X比例`.)
+    k = k.replace('的', "");
+    let tag_len = ["年均增速", "增速", "增长", "占比", "环比", "较上年变化"]
+        .iter()
+        .find(|t| k.ends_with(*t))
+        .map(|t| t.len())
+        // 较2013年变化
+        .or_else(|| k.ends_with("年变化").then(|| k.len() - k.rfind('较').unwrap_or(k.len())))
+        .unwrap_or(0);
+    let tag = k[k.len() - tag_len..].to_owned();
+    let mut stem = k[..k.len() - tag_len].to_owned();
     for tail in ["总额", "总数", "总量", "数量", "数"] {
         if let Some(rest) = stem.strip_suffix(tail)
             && rest.chars().count() >= 2
@@ -191,7 +200,7 @@ pub fn key(name: &str) -> String {
             break;
         }
     }
-    stem + tag
+    stem + &tag
 }
 
 /// The family a unit's figures are counted in: things counted with any
@@ -265,6 +274,8 @@ mod tests {
         assert_eq!(key("限上网上零售额"), key("限额以上单位网上零售额"));
         assert_eq!(key("限额以上单位实现零售额"), key("限额以上单位零售额"));
         assert_eq!(key("外贸进出口总额"), key("外贸进出口"));
+        assert_eq!(key("企业数较上年变化"), key("企业较上年变化"));
+        assert_eq!(key("研发经费支出相当于生产总值的比例"), key("研发经费支出相当于生产总值比例"));
         assert_eq!(key("年度目标完成率"), "目标完成率");
         assert_eq!(normalise("2022年年均浓度"), "年均浓度");
         assert_ne!(key("流向津冀技术合同成交额"), key("技术合同成交额"));
