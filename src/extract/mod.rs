@@ -525,7 +525,12 @@ fn label_of(
         return own;
     }
     // A rate right after a count describes that count: 5271项，同比增长15.6%.
-    let level = in_sentence().find(|f| !crate::lexicon::is_rate_unit(&f.unit));
+    // A change in points is a change of a share; any other, of a level.
+    let level = if unit.name == "百分点" {
+        in_sentence().find(|f| matches!(f.unit.as_str(), "%" | "成"))
+    } else {
+        in_sentence().find(|f| !crate::lexicon::is_rate_unit(&f.unit))
+    };
     match (kind, level) {
         (Kind::Growth, Some(f)) => {
             let said = ["增长", "下降", "增加", "减少", "提高", "降低"].iter().any(|w| f.label.ends_with(w));

@@ -106,6 +106,15 @@ pub fn modifiers(text: &str) -> String {
         }
         let punctuation = t.word.chars().all(|c| !(super::is_cjk(c) || c.is_ascii_alphanumeric()));
         let quote = t.word.chars().all(|c| matches!(c, '“' | '”' | '《' | '》' | '"'));
+        // 商贸企业和网点: a conjunction between nouns is inside the name.
+        let joins_nouns = matches!(t.word, "和" | "及" | "与")
+            && k > 0
+            && tags[k - 1].tag.starts_with('n')
+            && tags.get(k + 1).is_none_or(|r| r.tag.starts_with('n'));
+        if joins_nouns {
+            from = k;
+            continue;
+        }
         if STOPS.contains(&t.word) || (punctuation && !quote) || (!may_name(t.tag) && t.word != "的") {
             break;
         }
