@@ -11,6 +11,7 @@
 use std::sync::LazyLock;
 
 use super::context::clause_start;
+use super::is_roman;
 use super::words::{self, WordSet};
 
 /// Words that end a noun phrase read forward, or start one read backward
@@ -304,11 +305,6 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize
         return None;
     }
     Some((phrase.chars().skip(n.saturating_sub(MAX_CHARS)).collect(), from))
-}
-
-/// Roman numerals name classes of water and standards (`Ⅲ类`).
-pub(super) fn is_roman(c: char) -> bool {
-    ('\u{2160}'..='\u{217f}').contains(&c)
 }
 
 /// The letters of a phrase, without punctuation or parenthesised asides

@@ -777,6 +777,11 @@ fn counted_later_in_clause(chars: &[char], end: usize) -> bool {
     false
 }
 
+/// Roman numerals name classes of water and standards (`Ⅰ-Ⅲ类`).
+pub(crate) fn is_roman(c: char) -> bool {
+    ('\u{2160}'..='\u{217f}').contains(&c)
+}
+
 pub(crate) fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }

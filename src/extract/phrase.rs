@@ -23,6 +23,8 @@ use std::sync::LazyLock;
 
 use jieba_rs::Jieba;
 
+use super::is_roman;
+
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
 /// Linking and function words: a name never runs across one of them.
@@ -166,11 +168,6 @@ pub fn is_bare(text: &str) -> bool {
 /// 上市`, `已开工`), not only nouns (`保障任务`)?
 pub fn is_predicate(text: &str) -> bool {
     JIEBA.tag(text, false).iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
-}
-
-/// Roman numerals name classes of water and standards (`Ⅰ-Ⅲ类`).
-fn is_roman(c: char) -> bool {
-    ('\u{2160}'..='\u{217f}').contains(&c)
 }
 
 /// Is `text` a verb phrase said of something counted before (`已完成`,

@@ -115,7 +115,7 @@ fn letters(label: &str) -> String {
             continue;
         }
         // Ⅰ-Ⅲ类: Roman class numerals, and the dash of their range.
-        let roman = |c: char| ('\u{2160}'..='\u{217f}').contains(&c);
+        let roman = crate::extract::is_roman;
         if crate::extract::is_cjk(c) || roman(c) || (matches!(c, '-' | '－') && i > 0 && roman(chars[i - 1])) {
             out.push(if c == '－' { '-' } else { c });
         }
