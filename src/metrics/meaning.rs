@@ -257,16 +257,15 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
 }
 
 /// Does a clause compare with a named year (`与2013年相比`, `较2019年`,
-/// `比2015年`)? `较上年` compares with the year before and is an ordinary
-/// change.
+/// `比2015年`)? The last such year, the nearest to the figure. `较上年`
+/// compares with the year before and is an ordinary change.
 fn compares_with_a_year(clause: &str) -> Option<i32> {
     let chars: Vec<char> = clause.chars().collect();
     chars
         .windows(6)
-        .filter(|w| {
+        .rfind(|w| {
             matches!(w[0], '较' | '比' | '与' | '同') && w[1..5].iter().all(char::is_ascii_digit) && w[5] == '年'
         })
-        .last()
         .and_then(|w| w[1..5].iter().collect::<String>().parse().ok())
 }
 
