@@ -521,6 +521,18 @@ fn label_of(
     let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
     let own = label::label(chars, previous.map_or(0, |f| f.span.1), start, end, counts_things);
     let names = !own.is_empty() && phrase::names_something(&own);
+    // 投放蔬菜1200吨、猪肉85吨: the next item of a list shares the words in
+    // front of the first item's head.
+    if names
+        && let Some(f) = previous
+        && chars.get(f.span.1) == Some(&'、')
+        && chars[f.span.1 + 1..start].iter().collect::<String>() == own
+    {
+        let shared = label::modifiers_before(chars, sentence_start, f.span.0);
+        if !shared.is_empty() && f.label.starts_with(&shared) {
+            return format!("{shared}{own}");
+        }
+    }
     if names && !label::is_generic(&own) {
         return own;
     }

@@ -578,3 +578,10 @@ fn long_runs_of_numeral_chars_are_not_numerals() {
     assert!(status(&"１".repeat(50_000)).len() <= 1);
     assert_eq!(found("新建三百零五个"), [fig("三百零五个", 305.0, "个")]);
 }
+
+#[test]
+fn a_list_shares_the_words_before_its_first_head() {
+    let figs = status("24家园区企业与14所高校联合培养工程硕士92人、博士53人。");
+    let phd = figs.iter().find(|f| f.text == "53人").unwrap();
+    assert!(phd.label.contains("联合培养") && phd.label.ends_with("博士"), "{}", phd.label);
+}
