@@ -40,7 +40,7 @@ fn seed_figures_meet_the_bars() {
     assert!(score.kind_agreement.unwrap() >= 0.90, "kind agreement below 0.90: {report}");
     // Issue 8's bars are 0.85 for labels and 0.95 for periods; labels are
     // held at today's score until they get there.
-    assert!(score.label_agreement.unwrap() >= 0.69, "label agreement below 0.69: {report}");
+    assert!(score.label_agreement.unwrap() >= 0.70, "label agreement below 0.70: {report}");
     assert!(score.period_accuracy.unwrap() >= 0.98, "period accuracy below 0.98: {report}");
 }
 
