@@ -238,7 +238,7 @@ pub fn names_something(label: &str) -> bool {
     // Words around a figure are short; a phrase of seven or more chars
     // holds a noun in all but contrived cases, and segmenting it for every
     // figure would cost a fifth of extraction's speed.
-    if label.chars().count() > 6 {
+    if label.chars().filter(|&c| super::is_cjk(c)).count() > 6 {
         return true;
     }
     // 响应率, 成交额, 交易量: a verb made a measure by its last char.

@@ -192,13 +192,13 @@ pub fn key(name: &str) -> String {
         .unwrap_or(0);
     let tag = k[k.len() - tag_len..].to_owned();
     let mut stem = k[..k.len() - tag_len].to_owned();
-    for tail in ["总额", "总数", "总量", "数量", "数"] {
-        if let Some(rest) = stem.strip_suffix(tail)
-            && rest.chars().count() >= 2
-        {
-            stem = rest.to_owned();
-            break;
-        }
+    // (`社零额总量`: both go.)
+    while let Some(rest) = ["总额", "总数", "总量", "数量", "数"]
+        .iter()
+        .find_map(|t| stem.strip_suffix(t))
+        .filter(|rest| rest.chars().count() >= 2)
+    {
+        stem = rest.to_owned();
     }
     stem + &tag
 }
@@ -274,6 +274,7 @@ mod tests {
         assert_eq!(key("限上网上零售额"), key("限额以上单位网上零售额"));
         assert_eq!(key("限额以上单位实现零售额"), key("限额以上单位零售额"));
         assert_eq!(key("外贸进出口总额"), key("外贸进出口"));
+        assert_eq!(key("社零额总量"), key("社会消费品零售总额"));
         assert_eq!(key("企业数较上年变化"), key("企业较上年变化"));
         assert_eq!(key("研发经费支出相当于生产总值的比例"), key("研发经费支出相当于生产总值比例"));
         assert_eq!(key("年度目标完成率"), "目标完成率");
