@@ -529,7 +529,8 @@ fn label_of(
         && chars[f.span.1 + 1..start].iter().collect::<String>() == own
     {
         let shared = label::modifiers_before(chars, sentence_start, f.span.0);
-        if !shared.is_empty() && f.label.starts_with(&shared) {
+        // (Not words that end in a conjunction: they join other nouns.)
+        if !shared.is_empty() && f.label.starts_with(&shared) && !shared.ends_with(['和', '及', '与']) {
             return format!("{shared}{own}");
         }
     }

@@ -247,7 +247,7 @@ pub fn names_something(label: &str) -> bool {
     }
     JIEBA.tag(label, false).iter().any(|t| {
         // `j` (abbreviations) names things too: 外贸企业, 社零额.
-        (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng" | "j"))
+        (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng" | "j" | "l"))
             && !crate::lexicon::NOT_NAMES.contains(&t.word)
     })
 }
