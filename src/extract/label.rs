@@ -84,15 +84,20 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_thin
             None => return String::new(),
         }
     };
-    // The words before the head that belong to its name (`支持项目`): no
-    // more than fit in a label, with a few chars for the segmenter to see
-    // where the first word starts.
     let room = MAX_LABEL_CHARS.saturating_sub(head.chars().count());
-    let from = from.max(clause);
-    let text: String = chars[from.saturating_sub(room + 4).max(clause)..from].iter().collect();
-    let before = super::phrase::modifiers(&text);
+    let before = words_before(chars, clause, from, room);
     let skip = before.chars().count().saturating_sub(room);
     before.chars().skip(skip).chain(head.chars()).collect()
+}
+
+/// The words before a head starting at `from` that belong to its name
+/// (`支持项目`), read from the clause: no more than `room` chars fit in a
+/// label, and a few more are given for the segmenter to see where the first
+/// word starts.
+fn words_before(chars: &[char], clause: usize, from: usize, room: usize) -> String {
+    let from = from.max(clause);
+    let text: String = chars[from.saturating_sub(room + 4).max(clause)..from].iter().collect();
+    super::phrase::modifiers(&text)
 }
 
 /// The words in front of the head of the figure at `start` (read
@@ -101,10 +106,7 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_thin
 pub fn modifiers_before(chars: &[char], floor: usize, start: usize) -> String {
     let clause = clause_start(chars, start).max(floor);
     let Some((head, from)) = backward(chars, floor, start) else { return String::new() };
-    let room = MAX_LABEL_CHARS.saturating_sub(head.chars().count());
-    let from = from.max(clause);
-    let text: String = chars[from.saturating_sub(room + 4).max(clause)..from].iter().collect();
-    super::phrase::modifiers(&text)
+    words_before(chars, clause, from, MAX_LABEL_CHARS.saturating_sub(head.chars().count()))
 }
 
 /// A part stated against its whole: `基础研究经费占全社会R&D经费比重达到10%`,

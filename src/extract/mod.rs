@@ -460,21 +460,25 @@ fn label_of(
     // Figures come in reading order: walk back only as far as the sentence.
     let in_sentence =
         || earlier.iter().rev().take_while(move |f| f.span.0 >= sentence_start).filter(move |f| f.span.1 <= start);
-    // 其中6个已投入运营: a part of what an earlier figure counted.
-    // (`其中22家企业经…挽留` names its own: read on.)
-    let own_noun = matches!(unit.class, Class::Classifier) && label::predicate(chars, end).is_none() && {
-        let after = context::clause_end(chars, end);
-        after > end + 1
-    };
+    let previous = in_sentence().next();
+    // Where the previous figure in the sentence ended: no phrase read
+    // backward reaches into it.
+    let floor = previous.map_or(0, |f| f.span.1);
+    // 其中6个已投入运营: a part of what an earlier figure counted; 其中7个已开工:
+    // the ones of which that is said. (`其中22家企业经…挽留` names its own:
+    // read on.)
     if context::ends_with(chars, start, "其中")
-        && !own_noun
         && let Some(f) = in_sentence().find(|f| f.unit == unit.name)
     {
-        // 其中7个已开工: the ones of which that is said.
-        return match label::predicate(chars, end) {
-            Some(p) => format!("{p}的{}", f.label),
-            None => f.label.clone(),
-        };
+        let said = label::predicate(chars, end);
+        let own_noun =
+            matches!(unit.class, Class::Classifier) && said.is_none() && context::clause_end(chars, end) > end + 1;
+        if !own_noun {
+            return match said {
+                Some(p) => format!("{p}的{}", f.label),
+                None => f.label.clone(),
+            };
+        }
     }
     // 氮氧化物、挥发性有机物减排量分别达到1500吨、800吨: the n-th name.
     if let Some(l) = listed_label(chars, start, earlier) {
@@ -482,12 +486,12 @@ fn label_of(
     }
     // 占全市技术合同成交额的比重, 完成年度目标的104.5%: a part of a whole.
     if crate::lexicon::is_rate_unit(&unit.name)
-        && let Some((part, ratio)) = label::part_of_whole(chars, in_sentence().next().map_or(0, |f| f.span.1), start)
+        && let Some((part, ratio)) = label::part_of_whole(chars, floor, start)
     {
         // `工业投资增长9.8%，占全市固定资产投资比重为27.6%`: the part is
         // what the figure before counts.
         let part = if part.is_empty() {
-            in_sentence().next().map_or(String::new(), |f| {
+            previous.map_or(String::new(), |f| {
                 let l = f.label.as_str();
                 ["增长", "下降", "增速", "占比"].iter().find_map(|w| l.strip_suffix(w)).unwrap_or(l).to_owned()
             })
@@ -497,10 +501,10 @@ fn label_of(
         return format!("{part}{ratio}");
     }
     // 300余团体, 六大板块: the counted noun is the unit.
-    let clause = context::clause_start(chars, start).max(in_sentence().next().map_or(0, |f| f.span.1));
+    let clause = context::clause_start(chars, start).max(floor);
     // 涉及集成电路、医药健康等4个产业领域: the things of the list, as the
     // verb before it says (涉及的产业领域).
-    let phrase_from = context::phrase_start(chars, start).max(in_sentence().next().map_or(0, |f| f.span.1));
+    let phrase_from = context::phrase_start(chars, start).max(floor);
     let listed = context::ends_with(chars, start, "等") && chars[phrase_from..start].contains(&'、');
     let verb =
         if listed { phrase::list_verb(&chars[phrase_from..start].iter().collect::<String>()) } else { String::new() };
@@ -517,9 +521,8 @@ fn label_of(
     {
         return format!("{verb}的{head}");
     }
-    let previous = in_sentence().next();
     let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
-    let own = label::label(chars, previous.map_or(0, |f| f.span.1), start, end, counts_things);
+    let own = label::label(chars, floor, start, end, counts_things);
     let names = !own.is_empty() && phrase::names_something(&own);
     // 投放蔬菜1200吨、猪肉85吨: the next item of a list shares the words in
     // front of the first item's head.

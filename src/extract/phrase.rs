@@ -92,14 +92,13 @@ pub fn modifiers(text: &str) -> String {
     }
     // R&D is one word to a reader, three to the segmenter.
     let text = text.replace('&', "");
-    let tags = JIEBA.tag(&text, true);
+    let all = JIEBA.tag(&text, true);
+    // 接待了300余团体: an aspect particle right before the figure is no
+    // boundary, and no part of the name.
+    let aspect = all.last().is_some_and(|t| matches!(t.word, "了" | "过"));
+    let tags = &all[..all.len() - usize::from(aspect)];
     let mut from = tags.len();
     for (k, t) in tags.iter().enumerate().rev() {
-        // 接待了300余团体: an aspect particle right before is no boundary.
-        if k + 1 == tags.len() && matches!(t.word, "了" | "过") {
-            from = k;
-            continue;
-        }
         let roman = t.word.chars().all(is_roman)
             || (matches!(t.word, "-" | "－") && k > 0 && tags[k - 1].word.chars().all(is_roman));
         if roman {
@@ -147,7 +146,6 @@ pub fn modifiers(text: &str) -> String {
     }
     words
         .iter()
-        .filter(|t| !matches!(t.word, "了" | "过") || t.start != tags.last().map_or(0, |l| l.start))
         .flat_map(|t| t.word.chars())
         .filter(|&c| super::is_cjk(c) || c.is_ascii_alphanumeric() || c == '.' || is_roman(c) || c == '-')
         .collect()
@@ -186,6 +184,13 @@ pub fn says_of(text: &str) -> bool {
         })
 }
 
+/// Parts of speech that stand at the front of a name a clause opens with:
+/// nouns, abbreviations, Latin letters, distinguishing words (重点, 大型)
+/// and nominal verbs.
+fn opens_a_name(tag: &str) -> bool {
+    tag.starts_with('n') || matches!(tag, "eng" | "j" | "b" | "vn")
+}
+
 /// The noun phrase a sentence opens with, its topic: `PM2.5年均浓度稳定
 /// 达到国家二级标准，力争控制在30微克/立方米左右` is about `PM2.5年均浓度`.
 /// Empty when the sentence opens with a verb or a date.
@@ -197,7 +202,7 @@ pub fn topic(sentence: &str) -> String {
         let latin_digits = matches!(t.tag, "m" | "x")
             && t.word.chars().all(|c| c.is_ascii_digit() || c == '.')
             && out.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
-        let nominal = t.tag.starts_with('n') || matches!(t.tag, "eng" | "j" | "b" | "vn") || latin_digits;
+        let nominal = opens_a_name(t.tag) || latin_digits;
         if !nominal || crate::lexicon::NOT_NAMES.contains(&t.word) {
             break;
         }
@@ -223,8 +228,7 @@ pub fn list_verb(clause: &str) -> String {
             out.push_str(t.word);
             return if out.chars().count() <= 10 { out } else { String::new() };
         }
-        let nominal = t.tag.starts_with('n') || matches!(t.tag, "j" | "eng" | "b" | "vn");
-        if !nominal || t.word.contains('、') {
+        if !opens_a_name(t.tag) || t.word.contains('、') {
             return String::new();
         }
         out.push_str(t.word);

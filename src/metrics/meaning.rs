@@ -56,15 +56,12 @@ impl Aggregation {
         match self {
             Aggregation::Level => counted.to_owned(),
             Aggregation::ChangeSinceBase(year) if year > 0 => {
-                let stem = CHANGE_WORDS.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
-                format!("{}较{year}年变化", stem.unwrap_or(counted))
+                format!("{}较{year}年变化", unchanged(counted))
             }
             _ if counted.starts_with(tag) || counted.ends_with(tag) => counted.to_owned(),
             Aggregation::Increment | Aggregation::Cumulative => format!("{tag}{counted}"),
             _ => {
-                // 地区生产总值增长 + 增速: one word of change is enough.
-                let stem = CHANGE_WORDS.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
-                format!("{}{tag}", stem.unwrap_or(counted))
+                format!("{}{tag}", unchanged(counted))
             }
         }
     }
@@ -73,8 +70,7 @@ impl Aggregation {
     /// in days or items is a 较上年变化, not a 增速 (a rate of growth).
     pub fn name_in(self, counted: &str, unit: &str) -> String {
         if self == Aggregation::Change && !crate::lexicon::is_rate_unit(unit) {
-            let stem = CHANGE_WORDS.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2);
-            return format!("{}较上年变化", stem.unwrap_or(counted));
+            return format!("{}较上年变化", unchanged(counted));
         }
         self.name(counted)
     }
@@ -91,6 +87,13 @@ impl Aggregation {
             Aggregation::SequentialChange => "环比",
         }
     }
+}
+
+/// A name without its word of change, for a metric name that adds its own:
+/// `地区生产总值增长` + 增速 is `地区生产总值增速`, one word of change being
+/// enough. The name itself when nothing of two or more chars would be left.
+fn unchanged(counted: &str) -> &str {
+    CHANGE_WORDS.iter().find_map(|w| counted.strip_suffix(w)).filter(|s| s.chars().count() >= 2).unwrap_or(counted)
 }
 
 /// Words naming an attribute of a subject, not a thing: a label that is
