@@ -29,6 +29,13 @@ pub fn is_change_unit(unit: &str) -> bool {
 pub const CHANGE_WORDS: &[&str] =
     &["增长", "增速", "下降", "涨幅", "上涨", "增幅", "降幅", "回落", "提高", "降低", "减少", "增加", "上升"];
 
+/// Does a clause end with a word of change, so that the figure after it is
+/// a change (`较2013年增加112天`, `同比增长了约5%`)?
+pub fn ends_with_change(clause: &str) -> bool {
+    let clause = clause.trim_end_matches(['了', '约', '近', '超']);
+    CHANGE_WORDS.iter().any(|w| clause.ends_with(w))
+}
+
 /// Does `text` average a change over years (`年均增长6.9%`, `两年平均增长`)?
 /// `年均` alone is no such word: `PM2.5年均浓度` is an annual mean, a level.
 pub fn averages_a_change(text: &str) -> bool {

@@ -226,8 +226,7 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
     let says_change = |text: &str| CHANGE_WORDS.iter().any(|w| text.contains(w));
     let continues_a_change = f.kind != Kind::Share && !names_something(&before) && says_change(&f.sentence_before());
     // 较2013年增加95天: a change in days, named by the verb right before it.
-    let trimmed = before.trim_end_matches(['了', '约', '近', '超']);
-    let counted_change = CHANGE_WORDS.iter().any(|w| trimmed.ends_with(w));
+    let counted_change = crate::lexicon::ends_with_change(&before);
     let changing = f.kind == Kind::Growth
         || counted_change
         || (percent && f.kind != Kind::Share && (says_change(&before) || says_change(name) || continues_a_change));

@@ -259,11 +259,7 @@ fn indicator_name(task: &str) -> Option<String> {
 /// The period a figure holds for: a change (a growth rate, a difference in
 /// points) is not dated by the base year it is measured against.
 pub fn period_of(f: &Figure, document: &Document) -> Option<Period> {
-    let (clause, _) = f.clause();
-    let clause = clause.trim_end_matches(['了', '约', '近', '超']);
-    let change = f.kind == Kind::Growth
-        || f.unit == "百分点"
-        || crate::lexicon::CHANGE_WORDS.iter().any(|w| clause.ends_with(w));
+    let change = f.kind == Kind::Growth || f.unit == "百分点" || crate::lexicon::ends_with_change(&f.clause().0);
     time::as_of(&f.sentence_before(), document.period, change)
 }
 
