@@ -27,7 +27,7 @@ const BOUNDARIES: &[&str] = &[
     "共", "是", "占", "超", "其中", "以及", "与", "和", "及", "并", "等", "在", "于", "对", "向", "从", "将", "把", "被", "已", "均", "都",
     "也", "还", "由", "已经", "目前", "今年", "全年", "年内", "了", "提高", "下降", "降低", "减少", "增加", "压缩", "缩短", "扩大", "控制", "保持",
     "稳定", "净增", "惠及", "可达", "分别", "可", "至", "面向", "受", "经", "继续", "仅", "首次", "持续", "再", "又",
-    "降", "升", "降至", "升至", "上升", "运用", "利用", "下降至", "下降到", "上升至", "上升到",
+    "降", "升", "降至", "升至", "上升", "运用", "利用", "下降至", "下降到", "上升至", "上升到", "因", "因为", "未", "尚未", "仍未", "未能",
 ];
 
 /// Words in which a one-char boundary above is part of a noun or another
@@ -40,7 +40,7 @@ const COMPOUNDS: &[&str] = &[
     "行为", "普及", "高等", "中等", "首都", "自由", "发达", "许可", "认可", "现在", "存在", "所在", "实在", "私有", "特有", "一共", "总共", "针对", "相对",
     "绝对", "面对", "应对", "甚至", "直至", "平等", "同等", "研究与", "年均", "日均", "月均", "受理", "受益", "受众",
     "受托", "享受", "接受", "感受", "承受", "遭受", "经济", "经营", "经费", "经验", "经理", "经纪", "经销", "经典", "经开",
-    "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称",
+    "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称", "因素", "因地制宜", "超市", "未来", "未成年",
 ];
 
 /// Nouns too general to stand alone (比例 of what?): the phrase before the
@@ -57,24 +57,40 @@ const MAX_CHARS: usize = 20;
 const MAX_LABEL_CHARS: usize = 28;
 
 /// The label for a figure whose text spans `start..end` (qualifiers
-/// included). `counts_things` says the unit is a measure word, after which
+/// included), in `unit`. `counts_things` says the unit is a measure word, after which
 /// the counted noun usually follows.
 ///
 /// `floor` is where the previous figure ended: a topic read backward never
 /// reaches into another figure.
-pub fn label(chars: &[char], floor: usize, start: usize, end: usize, counts_things: bool) -> String {
+pub fn label(chars: &[char], floor: usize, start: usize, end: usize, unit: &str, counts_things: bool) -> String {
     let clause = clause_start(chars, start).max(floor);
     let (head, from) = if counts_things && let Some((l, head_end)) = forward(chars, end) {
-        // `130家创新型企业在北京证券交易所上市`: the figure is the clause's
-        // subject, and what is said of it tells which ones are counted.
+        // `130家创新型企业在北京证券交易所上市`, `支持20家技术转移机构市场化聘用
+        // 技术经理人`: the figure is the subject of what follows, which
+        // tells which ones are counted.
         let before: String = chars[clause..start].iter().collect();
-        if super::phrase::is_bare(&before)
-            && let Some(p) = predicate(chars, head_end)
+        let co_subject = clause_start(chars, start) < floor;
+        if let Some(p) = predicate(chars, head_end, unit)
+            && super::phrase::leaves_subject(&before, co_subject)
         {
             return format!("{p}的{l}");
         }
+        // `试点涵盖130余所高校院所`: the ones a scope takes in.
+        if let Some(verb) = super::phrase::scope_verb(&before) {
+            return format!("{verb}的{l}");
+        }
         (l, start)
     } else if let Some((l, from)) = backward(chars, floor, start) {
+        // `企业代表约400人参加对接交流`: said of the people counted.
+        if counts_things
+            && super::phrase::names_something(&l)
+            && chars.get(end).is_some_and(|&c| super::is_cjk(c))
+            && let Some(p) = predicate(chars, end, unit)
+        {
+            // (邀请企业代表: the agency's verb goes.)
+            let name = super::phrase::modifiers(&l);
+            return format!("{p}的{}", if name.is_empty() { &l } else { &name });
+        }
         (l, from)
     } else {
         // `完成14%左右的预定目标`: the noun after 的.
@@ -190,6 +206,11 @@ pub fn is_generic(label: &str) -> bool {
     GENERIC.contains(&label) || matches!(label, "增长" | "下降" | "提高" | "增加" | "减少")
 }
 
+/// Does `label` end with one of the general nouns (`一期产能`, `罚款金额`)?
+pub fn ends_with_generic(label: &str) -> bool {
+    GENERIC.iter().any(|g| label.ends_with(g))
+}
+
 /// The boundary word starting at `i`, if any (the longest).
 fn boundary_at(chars: &[char], i: usize) -> Option<usize> {
     let (n, ()) = BOUNDARY_SET.at(chars, i)?;
@@ -199,24 +220,50 @@ fn boundary_at(chars: &[char], i: usize) -> Option<usize> {
     Some(n)
 }
 
-/// What the rest of a clause says of its subject, from `from`, when it is
-/// short and holds no other figure: `130家创新型企业[在北京证券交易所上市]`,
-/// `其中7个[已开工]`. None when the clause goes on at length or names a
-/// number.
-pub fn predicate(chars: &[char], from: usize) -> Option<String> {
+/// What the rest of a clause says of its subject, from `from`, up to the
+/// next figure: `130家创新型企业[在北京证券交易所上市]`, `其中7个[已开工]`,
+/// `24家园区企业[与14所高校联合培养工程硕士]92人` (the co-subject, a figure
+/// of its own, is passed over). See [`super::phrase::relative`].
+///
+/// A clause that goes on to a part of the count (`560个重大工程项目已开工
+/// 482个`: `unit` again) says what the part is, not the whole.
+pub fn predicate(chars: &[char], from: usize, unit: &str) -> Option<String> {
     let to = super::context::clause_end(chars, from);
-    let text = &chars[from..to];
-    let n = text.len();
-    let plain = text.iter().all(|&c| super::is_cjk(c)) && !text.iter().any(|&c| super::number::may_start(c));
-    if !(2..=12).contains(&n) || !plain || !super::phrase::is_predicate(&text.iter().collect::<String>()) {
+    let mut i = from;
+    // 与14所高校: a co-subject counted on its own.
+    if matches!(chars.get(i), Some('与' | '和' | '同' | '跟'))
+        && let Some(n) = super::number::read(chars, i + 1, &|k| super::unit::starts_here(chars, k))
+        && let Some(unit) = super::unit::at(chars, n.end)
+    {
+        let head_end = forward(chars, n.end + unit.len).map_or(n.end + unit.len, |(_, e)| e);
+        i = head_end.min(to);
+    }
+    let mut end = i;
+    let mut before_figure = false;
+    while end < to {
+        if super::number::may_start(chars[end])
+            && let Some(n) = super::number::read(chars, end, &|k| super::unit::starts_here(chars, k))
+            && let Some(next) = super::unit::at(chars, n.end)
+            && !(end > 0 && chars[end - 1] == '第')
+        {
+            if next.name == unit {
+                return None;
+            }
+            before_figure = true;
+            break;
+        }
+        end += 1;
+    }
+    let text: String = chars[i..end].iter().collect();
+    if text.chars().count() < 2 {
         return None;
     }
-    Some(text.iter().collect::<String>().trim_end_matches(['了', '等']).to_owned())
+    super::phrase::relative(&text, before_figure)
 }
 
 /// The noun right after a count (`4个[产业领域]`), if any.
-pub fn head_after(chars: &[char], end: usize) -> Option<String> {
-    forward(chars, end).map(|(head, _)| head)
+pub fn head_after(chars: &[char], end: usize) -> Option<(String, usize)> {
+    forward(chars, end)
 }
 
 /// The noun phrase right after the figure, up to a boundary, and where it
@@ -247,6 +294,10 @@ fn forward(chars: &[char], end: usize) -> Option<(String, usize)> {
 }
 
 fn starts_figure(chars: &[char], i: usize) -> bool {
+    // 第四批: an ordinal, not a count.
+    if i > 0 && chars[i - 1] == '第' {
+        return false;
+    }
     super::number::read(chars, i, &|k| super::unit::starts_here(chars, k))
         .is_some_and(|n| super::unit::at(chars, n.end).is_some())
 }
@@ -356,7 +407,7 @@ mod tests {
         let byte = text.find(figure).unwrap();
         let start = text[..byte].chars().count();
         let end = start + figure.chars().count();
-        label(&chars, 0, start, end, counts)
+        label(&chars, 0, start, end, "", counts)
     }
 
     #[test]
@@ -368,7 +419,7 @@ mod tests {
     fn forward_after_measure_word() {
         assert_eq!(label_of("赛时共投入312辆氢燃料电池车保障冬奥运输任务。", "312辆", true), "氢燃料电池车");
         assert_eq!(label_of("支持65家技术转移机构建设。", "65家", true), "支持技术转移机构");
-        assert_eq!(label_of("24家园区企业与14所高校联合培养", "24家", true), "园区企业");
+        assert_eq!(label_of("24家园区企业与14所高校联合培养", "24家", true), "联合培养的园区企业");
         assert_eq!(label_of("支持4个共性技术平台", "4个", true), "支持共性技术平台");
         assert_eq!(label_of("及3家互联网3.0底层技术创新企业纳入", "3家", true), "纳入的互联网3.0底层技术创新企业");
     }

@@ -470,15 +470,29 @@ fn label_of(
     if context::ends_with(chars, start, "其中")
         && let Some(f) = in_sentence().find(|f| f.unit == unit.name)
     {
-        let said = label::predicate(chars, end);
+        let said = label::predicate(chars, end, &unit.name);
         let own_noun =
             matches!(unit.class, Class::Classifier) && said.is_none() && context::clause_end(chars, end) > end + 1;
         if !own_noun {
             return match said {
-                Some(p) => format!("{p}的{}", f.label),
+                // (Of `开展绿色商场创建的商场超市`, the ones that 获评: one
+                // relative clause is enough.)
+                Some(p) => format!("{p}的{}", f.label.rsplit('的').next().unwrap_or(&f.label)),
                 None => f.label.clone(),
             };
         }
+    }
+    // 牵头的26项整改任务已完成22项，其余4项按序时进度推进: the rest of what
+    // an earlier figure counted, which no other figure of it measures.
+    if ["其余", "剩余", "其他"].iter().any(|w| context::ends_with(chars, start, w))
+        && label::head_after(chars, end).is_none()
+        && let Some(f) = in_sentence().find(|f| f.unit == unit.name)
+    {
+        return format!("其余{}", f.label.rsplit('的').next().unwrap_or(&f.label));
+    }
+    // 实施109项重点项目、107项工作任务，共计216项: the total of the list.
+    if let Some(l) = total_label(chars, start, end, unit, earlier, sentence_start) {
+        return l;
     }
     // 氮氧化物、挥发性有机物减排量分别达到1500吨、800吨: the n-th name.
     if let Some(l) = listed_label(chars, start, earlier) {
@@ -517,12 +531,17 @@ fn label_of(
     }
     if !verb.is_empty()
         && matches!(unit.class, Class::Classifier)
-        && let Some(head) = label::head_after(chars, end)
+        && let Some((head, head_end)) = label::head_after(chars, end)
     {
-        return format!("{verb}的{head}");
+        // `引导创新工场、中金等30余家创投机构组建创投联盟`: what the list is
+        // said to do tells which ones, more than the verb that led it.
+        return match label::predicate(chars, head_end, &unit.name) {
+            Some(p) => format!("{p}的{head}"),
+            None => format!("{verb}的{head}"),
+        };
     }
     let counts_things = matches!(unit.class, Class::Classifier | Class::Physical | Class::Spec);
-    let own = label::label(chars, floor, start, end, counts_things);
+    let own = label::label(chars, floor, start, end, &unit.name, counts_things);
     let names = !own.is_empty() && phrase::names_something(&own);
     // 投放蔬菜1200吨、猪肉85吨: the next item of a list shares the words in
     // front of the first item's head.
@@ -577,6 +596,46 @@ fn label_of(
         return f.label.clone();
     }
     own
+}
+
+/// The name of a total written after the items it adds up (`实施109项重点
+/// 项目、107项工作任务，共计216项` → `重点项目和工作任务合计`): the figures right
+/// before it in the sentence, in its unit, with nothing counted after it.
+fn total_label(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    unit: &Unit,
+    earlier: &[Figure],
+    sentence_start: usize,
+) -> Option<String> {
+    let totals = ["共计", "合计", "总计", "共"];
+    if !totals.iter().any(|w| context::ends_with(chars, start, w)) || label::head_after(chars, end).is_some() {
+        return None;
+    }
+    let items: Vec<&Figure> = earlier
+        .iter()
+        .rev()
+        .take_while(|f| f.span.0 >= sentence_start && f.span.1 <= start && f.unit == unit.name)
+        .collect();
+    if items.len() < 2 || items.iter().any(|f| f.label.is_empty()) {
+        return None;
+    }
+    let names: Vec<&str> = items.iter().rev().map(|f| f.label.as_str()).collect();
+    // 春季消费季活动32场、夏季夜经济活动45场…，合计142场: the things they all are.
+    let first: Vec<char> = names[0].chars().collect();
+    let common = (1..=first.len())
+        .take_while(|&n| {
+            let suffix: String = first[first.len() - n..].iter().collect();
+            names.iter().all(|name| name.ends_with(&suffix))
+        })
+        .last()
+        .unwrap_or(0);
+    if common >= 2 {
+        return Some(format!("{}合计", first[first.len() - common..].iter().collect::<String>()));
+    }
+    let (last, rest) = names.split_last()?;
+    Some(format!("{}和{last}合计", rest.join("、")))
 }
 
 /// `发生事故43起、死亡46人，同比分别下降12.2%和9.8%`: the rates after 分别

@@ -27,12 +27,30 @@ use super::is_roman;
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
+/// Verbs of the genre the segmenter's dictionary tags as nouns: `上市` is a
+/// place name to it and `申报` a proper noun, where a report means the
+/// verbs. (jieba-rs keeps a known word's tag when it is added again, so
+/// the tags are mended after segmenting.)
+const MISTAGGED_VERBS: &[&str] = &["上市", "申报", "挂牌", "落户", "落地"];
+
+/// The words of `text` with their parts of speech.
+fn tagged(text: &str, hmm: bool) -> Vec<jieba_rs::Tag<'_>> {
+    let mut tags = JIEBA.tag(text, hmm);
+    for t in &mut tags {
+        if MISTAGGED_VERBS.contains(&t.word) {
+            t.tag = "v";
+        }
+    }
+    tags
+}
+
 /// Linking and function words: a name never runs across one of them.
 #[rustfmt::skip]
 const STOPS: &[&str] = &[
     "为", "是", "达", "达到", "占", "有", "共", "共计", "合计", "总计", "约", "近", "超", "超过", "逾", "突破", "分别",
     "至", "到", "降至", "增至", "在", "了", "已", "已经", "均", "都", "也", "还", "将", "把", "被", "对", "向", "从",
     "由", "与", "和", "及", "以及", "并", "或", "等", "其中", "同时", "通过", "经", "经过", "按", "据", "截至", "截止",
+    "已有", "另有", "共有", "还有", "尚有",
     "自", "以来", "全年", "今年", "年内", "目前", "当年", "上年", "今年以来",
     // Modal words: what may or should be, not what is counted.
     "能够", "能", "可", "可以", "应", "应当", "要", "需", "需要", "拟", "基本", "力争", "争取", "确保", "预计",
@@ -47,7 +65,7 @@ const AGENCY: &[&str] = &[
     "投入", "形成", "发生", "出现", "产生", "取得", "获得", "达成", "拥有", "打造",
     "组织", "推动", "开展", "完成", "实现", "举办", "召开", "推进", "加快", "积极", "深入", "持续", "全面", "着力",
     "不断", "进一步", "坚持", "围绕", "聚焦", "结合", "依托", "指导", "督促", "牵头", "会同", "配合", "协调", "做好",
-    "抓好", "落实", "印发", "出台", "制定",
+    "抓好", "落实", "印发", "出台", "制定", "实施", "编制", "邀请",
 ];
 
 /// Parts of speech that may stand in a name (jieba's tag set): nouns,
@@ -92,7 +110,7 @@ pub fn modifiers(text: &str) -> String {
     }
     // R&D is one word to a reader, three to the segmenter.
     let text = text.replace('&', "");
-    let all = JIEBA.tag(&text, true);
+    let all = tagged(&text, true);
     // 接待了300余团体: an aspect particle right before the figure is no
     // boundary, and no part of the name.
     let aspect = all.last().is_some_and(|t| matches!(t.word, "了" | "过"));
@@ -127,6 +145,16 @@ pub fn modifiers(text: &str) -> String {
         from = k;
     }
     let mut words = &tags[from..];
+    // 细化形成307项重点任务: verbs in front up to the agency's or a light
+    // one say how the things came about, not which they are.
+    // (细化, 优化: verbs, though the segmenter may call them nouns.)
+    let verbs = words
+        .iter()
+        .take_while(|t| matches!(t.tag, "v" | "vd") || (t.word.ends_with('化') && t.word.chars().count() == 2))
+        .count();
+    if let Some(last) = words[..verbs].iter().rposition(|t| AGENCY.contains(&t.word)) {
+        words = &words[last + 1..];
+    }
     while let Some(first) = words.first() {
         let then_agency = || words.get(1).is_some_and(|t| AGENCY.contains(&t.word));
         // (年 of a year whose digits stopped the walk: 2023年全社会….)
@@ -151,21 +179,160 @@ pub fn modifiers(text: &str) -> String {
         .collect()
 }
 
-/// Is `text` (a clause before its figure) only function words: adverbs,
-/// pronouns, prepositions, conjunctions, times (`其中`, `已`, `今年共`)?
-/// Then the figure starts its clause as its subject.
-pub fn is_bare(text: &str) -> bool {
-    JIEBA.tag(text, false).iter().all(|t| {
-        STOPS.contains(&t.word)
-            || matches!(t.tag, "d" | "c" | "p" | "r" | "t" | "m" | "f" | "u" | "uj" | "ul" | "x")
-            || t.word.trim().is_empty()
-    })
+/// Verbs by which the agency makes others act (`支持20家技术转移机构市场化
+/// 聘用技术经理人`), and the words saying that things exist (`已有4只子基金
+/// 通过审议`): the figure after them is the subject of what follows it.
+const PIVOTS: &[&str] = &[
+    "支持", "引导", "推动", "鼓励", "帮助", "带动", "促进", "促成", "协助", "指导", "吸引", "动员", "推荐", "有",
+    "已有", "另有", "共有", "还有", "尚有",
+];
+
+/// Words that link a subject to a figure or compare it (`为`, `达到`,
+/// `同比`): a clause holding one says what the figure is, not which
+/// things are counted.
+#[rustfmt::skip]
+const LINKS: &[&str] = &[
+    "为", "是", "达", "达到", "占", "共计", "合计", "总计", "超过", "突破", "分别", "至", "到", "降至", "增至", "同比",
+    "环比", "较", "比", "累计", "新增",
+];
+
+/// Words a relative clause does without: the reporting agency as the
+/// object of a preposition (`向我委`), adverbs of time and manner (`已`,
+/// `正式`), aspect particles.
+fn dropped_from_relative(t: &jieba_rs::Tag<'_>) -> bool {
+    matches!(t.tag, "d" | "ad" | "ul" | "uguo" | "r" | "t") && !negates(t.word)
+}
+
+/// `未`, `尚未`, `未能`, `不`, `没有`: a negation turns what is said around.
+fn negates(word: &str) -> bool {
+    word.contains(['不', '未', '没', '无'])
+}
+
+/// What a clause says of the figure that is its subject, as a relative
+/// clause in front of the counted noun: `在北京证券交易所上市`, `通过审议拟在
+/// 份额转让平台开展转让工作`, `提出份额转让申请` (of `已向我委正式提出份额转让
+/// 申请`), `联合培养工程硕士` (of `与14所高校联合培养工程硕士`, whose
+/// co-subject is counted on its own). `text` runs from the counted noun's
+/// end to the next figure or the clause's end. None unless it holds a verb
+/// and no word that links the subject to another figure or changes it
+/// (`为`, `达到`, `同比增长`): then it is not said of the subject. It must
+/// open as a predicate does, with a verb, a preposition or an adverb:
+/// `总投资` or `营业收入` after a count is another figure's topic.
+///
+/// `before_figure` says another figure follows `text`: the nouns at its
+/// end are that figure's topic (`申报享受[研发费用]100%…`), not part of
+/// what is said.
+pub fn relative(text: &str, before_figure: bool) -> Option<String> {
+    const MAX_CHARS: usize = 20;
+    // Most clauses after a count are rejected on their chars alone: the
+    // segmenter runs only on the rest.
+    let words_of_links = LINKS.iter().chain(crate::lexicon::CHANGE_WORDS).chain(crate::lexicon::INCREMENT);
+    if text.chars().count() > MAX_CHARS + 10
+        || words_of_links.filter(|w| w.chars().count() > 1).any(|w| text.contains(w))
+    {
+        return None;
+    }
+    let tags = tagged(text, false);
+    let mut tags = &tags[..];
+    let opens = tags.first().is_some_and(|t| {
+        // (经 and 被 open passives; the segmenter calls 经 a noun.)
+        matches!(t.tag, "v" | "vd" | "vi" | "p" | "d" | "ad")
+            || matches!(t.word, "经" | "被")
+            || (t.word.ends_with('化') && t.word.chars().count() > 1)
+    });
+    if !opens {
+        return None;
+    }
+    if before_figure {
+        while tags.last().is_some_and(|t| opens_a_name(t.tag) || t.tag == "m" || t.tag == "x") {
+            tags = &tags[..tags.len() - 1];
+        }
+    }
+    // 实现, 形成: saying only that the thing came about says nothing of it.
+    if tags.iter().all(|t| AGENCY.contains(&t.word) || dropped_from_relative(t)) {
+        return None;
+    }
+    let links = |w: &str| {
+        LINKS.contains(&w) || crate::lexicon::CHANGE_WORDS.contains(&w) || crate::lexicon::INCREMENT.contains(&w)
+    };
+    if tags.iter().any(|t| links(t.word)) || !tags.iter().any(|t| matches!(t.tag, "v" | "vd" | "vi")) {
+        return None;
+    }
+    let mut out = String::new();
+    for (k, t) in tags.iter().enumerate() {
+        // 向我委: a preposition whose object is the agency goes with it.
+        let of_agency =
+            t.tag == "p" && !matches!(t.word, "通过" | "经" | "经过") && tags.get(k + 1).is_some_and(|r| r.tag == "r");
+        let agency_noun = k > 0 && tags[k - 1].tag == "r" && t.word.chars().count() == 1;
+        // 完成2020年度碳排放报告核查: the year is the period's, not the name's.
+        let year = t.tag == "m" && tags.get(k + 1).is_some_and(|n| n.word.starts_with('年'));
+        let after_year = k > 0 && tags[k - 1].tag == "m" && t.word.starts_with('年');
+        if dropped_from_relative(t) || of_agency || agency_noun || year || after_year {
+            continue;
+        }
+        if !t.word.chars().all(|c| super::is_cjk(c) || c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        // A clause that goes on at length is no name's part.
+        if out.chars().count() + t.word.chars().count() > MAX_CHARS {
+            return None;
+        }
+        out.push_str(t.word);
+    }
+    let out = out.trim_end_matches('等');
+    (out.chars().count() >= 2 && is_predicate(out)).then(|| out.to_owned())
+}
+
+/// Does the clause before a figure leave the figure its subject? Only
+/// function words (`其中`, `已`: the figure starts its clause), a verb that makes others act or says
+/// things exist (`支持`, `已有`), with the examples of a list after it
+/// (`引导创新工场、中金等`), or a co-subject joined by `与` (`园区企业与`,
+/// when `co_subject` says a figure counted it).
+pub fn leaves_subject(text: &str, co_subject: bool) -> bool {
+    if text.is_empty() {
+        return true;
+    }
+    let tags = tagged(text, false);
+    let function = is_function;
+    if co_subject
+        && tags.last().is_some_and(|t| matches!(t.word, "与" | "和" | "同" | "跟"))
+        && tags[..tags.len() - 1].iter().all(|t| opens_a_name(t.tag))
+    {
+        return true;
+    }
+    let Some(pivot) = tags.iter().position(|t| !function(t)) else { return true };
+    if !PIVOTS.contains(&tags[pivot].word) {
+        return false;
+    }
+    let rest = &tags[pivot + 1..];
+    rest.iter().all(function) || (text.ends_with('等') && text.contains('、') && rest.iter().all(|t| t.word != "，"))
+}
+
+/// Verbs of scope: what a measure, a pilot or a plan takes in (`试点涵盖
+/// 130余所高校院所`). The count is of the things taken in, which the verb
+/// names (`涵盖的高校院所`); without it, `高校院所` would read as all of them.
+const SCOPE_VERBS: &[&str] = &["涵盖", "覆盖", "涉及", "惠及", "包括", "包含"];
+
+/// The verb of scope that `text` (a clause up to its figure) ends with,
+/// an aspect particle or 已 aside: `涵盖` of `试点，涵盖`. (Read from the
+/// chars: this runs for every count, and the segmenter would cost time.)
+pub fn scope_verb(text: &str) -> Option<&'static str> {
+    let text = text.trim_end_matches(['了', '已', '均', '共']);
+    SCOPE_VERBS.iter().find(|&&v| text.ends_with(v)).copied()
+}
+
+/// Is the word a function word: a link, an adverb, a pronoun, a
+/// preposition, a conjunction, a time (`其中`, `已`, `今年共`)?
+fn is_function(t: &jieba_rs::Tag<'_>) -> bool {
+    STOPS.contains(&t.word)
+        || matches!(t.tag, "d" | "c" | "p" | "r" | "t" | "m" | "f" | "u" | "uj" | "ul" | "x")
+        || t.word.trim().is_empty()
 }
 
 /// Does `text` read as a predicate: does it hold a verb (`在北京证券交易所
 /// 上市`, `已开工`), not only nouns (`保障任务`)?
 pub fn is_predicate(text: &str) -> bool {
-    JIEBA.tag(text, false).iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
+    tagged(text, false).iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
 }
 
 /// Is `text` a verb phrase said of something counted before (`已完成`,
@@ -173,7 +340,7 @@ pub fn is_predicate(text: &str) -> bool {
 /// word (`累计达到`, `共计`, `上半年增长`, `全年新增`) that would make it
 /// another figure of the same thing?
 pub fn says_of(text: &str) -> bool {
-    let tags = JIEBA.tag(text, false);
+    let tags = tagged(text, false);
     tags.iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
         && tags.iter().all(|t| {
             !STOPS.contains(&t.word)
@@ -195,7 +362,7 @@ fn opens_a_name(tag: &str) -> bool {
 /// 达到国家二级标准，力争控制在30微克/立方米左右` is about `PM2.5年均浓度`.
 /// Empty when the sentence opens with a verb or a date.
 pub fn topic(sentence: &str) -> String {
-    let tags = JIEBA.tag(sentence, true);
+    let tags = tagged(sentence, true);
     let mut out = String::new();
     for t in &tags {
         // PM2 .5: the digits of a Latin name.
@@ -216,7 +383,7 @@ pub fn topic(sentence: &str) -> String {
 /// first verb, which say which of the things are counted. Empty when the
 /// clause does not open with a verb phrase.
 pub fn list_verb(clause: &str) -> String {
-    let tags = JIEBA.tag(clause, true);
+    let tags = tagged(clause, true);
     let mut out = String::new();
     for t in &tags {
         // (设置 is tagged a noun-verb; first in a clause it is the verb.)
@@ -249,7 +416,11 @@ pub fn names_something(label: &str) -> bool {
     if label.chars().count() >= 2 && label.ends_with(['率', '额', '量', '值', '度', '费', '价', '者']) {
         return true;
     }
-    JIEBA.tag(label, false).iter().any(|t| {
+    // 一期产能: the segmenter calls 产能 a verb.
+    if label.chars().count() > 2 && super::label::ends_with_generic(label) {
+        return true;
+    }
+    tagged(label, false).iter().any(|t| {
         // `j` (abbreviations) names things too: 外贸企业, 社零额.
         (t.tag.starts_with('n') || matches!(t.tag, "vn" | "an" | "eng" | "j" | "l"))
             && !crate::lexicon::NOT_NAMES.contains(&t.word)
@@ -259,7 +430,7 @@ pub fn names_something(label: &str) -> bool {
 /// Is `label` only verbs (`死亡`, `检查`)? Then what is counted is the
 /// acts or the people, and the unit says which.
 pub fn only_verbs(label: &str) -> bool {
-    let tags = JIEBA.tag(label, false);
+    let tags = tagged(label, false);
     !tags.is_empty()
         && tags.iter().all(|t| matches!(t.tag, "v" | "vd" | "vn") && !crate::lexicon::NOT_NAMES.contains(&t.word))
 }

@@ -286,6 +286,41 @@ fn labels_name_what_is_counted() {
 }
 
 #[test]
+fn what_a_clause_says_of_its_counted_subject_names_it() {
+    assert_eq!(one("130家创新型企业在北京证券交易所上市。").label, "在北京证券交易所上市的创新型企业");
+    // The agency as the object of a preposition, and adverbs, go.
+    assert_eq!(status("另有9只子基金已向我委正式提出份额转让申请。")[0].label, "提出份额转让申请的子基金");
+    // A verb that makes others act leaves the count the subject.
+    assert_eq!(one("支持20家左右技术转移机构市场化聘用技术经理人。").label, "市场化聘用技术经理人的技术转移机构");
+    // A co-subject counted on its own is passed over; another figure's
+    // topic at the end is not said of this one.
+    let figs = status("24家园区企业与14所高校联合培养工程硕士92人。");
+    assert_eq!((figs[0].label.as_str(), figs[1].label.as_str()), ("联合培养的园区企业", "联合培养的高校"));
+    // Said of the people counted before it.
+    assert_eq!(status("邀请企业代表约400人参加对接交流。")[0].label, "参加对接交流的企业代表");
+    // A negation stays; a year is the period's.
+    assert_eq!(one("1项整改任务尚未完成销号。").label, "尚未完成销号的整改任务");
+    assert_eq!(one("50家企业完成2020年度碳排放核查。").label, "完成碳排放核查的企业");
+    // Not said of the whole: a part of it, another figure's attribute,
+    // a word of change.
+    assert_eq!(status("560个重大工程项目已开工482个。")[0].label, "重大工程项目");
+    assert!(!status("20个项目总投资50亿元。")[0].label.contains('的'));
+    assert_eq!(status("5家企业同比增长20%。")[0].label, "企业");
+}
+
+#[test]
+fn scope_totals_and_the_agencys_own_verbs() {
+    assert_eq!(one("开展改革试点，涵盖130余所高校院所。").label, "涵盖的高校院所");
+    assert_eq!(one("细化形成307项重点任务。").label, "重点任务");
+    let figs = status("实施109项重点项目、107项工作任务，共计216项。");
+    assert_eq!(figs[2].label, "重点项目和工作任务合计");
+    let figs = status("举办春季消费季活动32场、冬季冰雪消费季活动27场，合计59场。");
+    assert_eq!(figs[2].label, "消费季活动合计");
+    // An ordinal is part of the name, not another figure.
+    assert_eq!(one("形成30个北京市第四批重大应用场景。").label, "北京市第四批重大应用场景");
+}
+
+#[test]
 fn bare_hundreds_thousands_and_ten_thousands() {
     assert_eq!(found("服务百余家企业"), [fig("百余家", 100.0, "家")]);
     assert_eq!(found("培训千余人次"), [fig("千余人次", 1000.0, "人次")]);
