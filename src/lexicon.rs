@@ -76,6 +76,16 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("GDP", "地区生产总值"),
 ];
 
+/// A label with the genre's abbreviations spelt out for a reader
+/// (`社零额` → `社会消费品零售总额`, `规上` → `规模以上`): the entries of
+/// [`ABBREVIATIONS`] whose full form is the longer, Chinese one.
+pub fn spell_out(label: &str) -> String {
+    ABBREVIATIONS
+        .iter()
+        .filter(|(short, long)| long.chars().count() > short.chars().count() && !short.is_ascii())
+        .fold(label.to_owned(), |l, (short, long)| l.replace(short, long))
+}
+
 /// Parts of a year as reports name them, with their months: a title's
 /// `2023年上半年`, a sentence's `前三季度`.
 pub const YEAR_PARTS: &[(&str, u8, u8)] = &[

@@ -15,7 +15,8 @@ mod context;
 mod kind;
 pub(crate) mod label;
 mod phrase;
-pub use phrase::{names_something, topic};
+pub use phrase::{ends_with_act, names_something, topic};
+pub use unit::{count_noun, counts_acts};
 pub mod number;
 mod unit;
 mod words;
@@ -584,6 +585,10 @@ fn label_of(
     {
         return format!("{own}{noun}");
     }
+    // 出口106.9亿元: the sum of the act, 出口额.
+    if !names && kind == Kind::Actual && unit.class == Class::Money && phrase::only_verbs(&own) {
+        return format!("{own}额");
+    }
     if !names && let Some(f) = previous {
         // 牵头督察整改任务26项，已完成22项，未完成4项: what is said of the
         // earlier count names these.
@@ -689,6 +694,37 @@ fn listed_label(chars: &[char], start: usize, earlier: &[Figure]) -> Option<Stri
     if names.len() < 2 || names.iter().any(|n| n.chars().count() < 2) {
         return None;
     }
+    // (PM10、NO2同比分别下降: the comparison is the rate's, not a name's.)
+    let names: Vec<String> = names
+        .into_iter()
+        .map(|n| {
+            ["较上年同期", "比上年同期", "较上年", "比上年", "同比"]
+                .iter()
+                .find_map(|w| n.strip_suffix(w))
+                .map_or(n.clone(), str::to_owned)
+        })
+        .collect();
+    // 其中PM10、NO2同比分别下降1.8%和11.5%, after PM10…年均浓度分别为…: the
+    // names an earlier figure of the cell gave in full.
+    let names: Vec<String> = names
+        .into_iter()
+        .map(|n| {
+            earlier
+                .iter()
+                .rev()
+                .find(|f| f.label.starts_with(&n) && f.label.len() > n.len() && !n.chars().any(is_cjk))
+                .map_or(n.clone(), |f| f.label.clone())
+        })
+        .collect();
+    // PM10、NO2、SO2年均浓度: the last name's words are every name's.
+    let last = names.last()?;
+    let tail: String = last.chars().skip_while(|c| !is_cjk(*c)).collect();
+    let latin = |n: &String| !n.chars().any(is_cjk);
+    let names: Vec<String> = if !tail.is_empty() && tail != *last && names[..names.len() - 1].iter().all(latin) {
+        names.iter().map(|n| if latin(n) { format!("{n}{tail}") } else { n.clone() }).collect()
+    } else {
+        names
+    };
     // Figures between 分别 and this one, in this phrase, come first.
     // Figures are in reading order: walk back only as far as 分别.
     let index = earlier.iter().rev().take_while(|f| f.span.0 > respectively).filter(|f| f.span.1 <= start).count();

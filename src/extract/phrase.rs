@@ -427,6 +427,13 @@ pub fn names_something(label: &str) -> bool {
     })
 }
 
+/// Does `label` end with a verb (`集中学习`, `专题研讨`), naming acts, not
+/// things (`政策宣讲会`, `日报告`)?
+pub fn ends_with_act(label: &str) -> bool {
+    // (Not a noun-verb: 系列活动 are events.)
+    tagged(label, false).last().is_some_and(|t| matches!(t.tag, "v" | "vd"))
+}
+
 /// Is `label` only verbs (`死亡`, `检查`)? Then what is counted is the
 /// acts or the people, and the unit says which.
 pub fn only_verbs(label: &str) -> bool {

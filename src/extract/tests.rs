@@ -394,6 +394,12 @@ fn respectively_maps_names_to_figures() {
     let figs = status("氮氧化物、挥发性有机物重点工程减排量分别达到1500吨、800吨。");
     assert_eq!(figs[0].label, "氮氧化物");
     assert_eq!(figs[1].label, "挥发性有机物重点工程减排量");
+    // The last name's words are every Latin name's; a rate's names are the
+    // levels' before it.
+    let figs = status("PM10、NO2年均浓度分别为55微克/立方米、26微克/立方米。其中PM10、NO2同比分别下降1.8%和11.5%。");
+    let labels: Vec<&str> = figs.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(labels[..2], ["PM10年均浓度", "NO2年均浓度"]);
+    assert!(labels[2].starts_with("PM10年均浓度") && labels[3].starts_with("NO2年均浓度"), "{labels:?}");
 }
 
 #[test]

@@ -368,8 +368,18 @@ pub fn count_noun(unit: &str) -> Option<&'static str> {
         "批" => "批次",
         "天" => "天数",
         "辆次" => "辆次",
+        "种" => "种数",
+        "期" => "期数",
+        "轮" => "轮次",
         _ => return None,
     })
+}
+
+/// Does `unit` count acts, visits or kinds rather than the things named
+/// (`集中学习12次`, `鱼类41种`)? Then the quantity is named with its count
+/// noun (`集中学习次数`, `鱼类种数`): 41 is not a number of fish.
+pub fn counts_acts(unit: &str) -> bool {
+    matches!(unit, "次" | "人次" | "家次" | "辆次" | "场" | "场次" | "期" | "种" | "批次" | "轮")
 }
 
 #[cfg(test)]

@@ -75,6 +75,70 @@ impl Aggregation {
         self.name(counted)
     }
 
+    /// A figure's label as a reader gives it, from the name of what it
+    /// counts: a change says what it is measured against (`罚款金额同比增长`,
+    /// `PM2.5年均浓度较2013年下降`, `社零额年均增长`, `环比增长`), which its
+    /// clause may have said only once for the sentence. Abbreviations are
+    /// spelt out (`社零额`), and a count of acts or kinds says so
+    /// (`集中学习次数`, `鱼类种数`, `重污染天数`). The word of
+    /// change stays the text's; a name without one takes `增速` (a rate) or
+    /// `变化` (days, items, points).
+    pub fn label(self, named: &str, unit: &str) -> String {
+        let named = &crate::lexicon::spell_out(named);
+        // 集中学习12次 counts sessions; 重污染日8天, days.
+        let named = &match crate::extract::count_noun(unit) {
+            // (41 kinds of fish; 12 sessions of 集中学习, but 38 政策宣讲会.)
+            Some(noun)
+                if crate::extract::counts_acts(unit)
+                    && !named.ends_with(noun)
+                    && (unit == "种" || crate::extract::ends_with_act(named)) =>
+            {
+                format!("{}{noun}", named.strip_suffix(unit).unwrap_or(named))
+            }
+            Some("天数") if named.ends_with('日') && !named.ends_with("工作日") => {
+                format!("{}天数", named.trim_end_matches('日'))
+            }
+            _ => named.clone(),
+        };
+        let basis = match self {
+            Aggregation::Change => "同比",
+            Aggregation::ChangeSinceBase(year) if year > 0 => {
+                return self.with_basis(named, &format!("较{year}年"), unit);
+            }
+            Aggregation::AverageChange => "年均",
+            Aggregation::SequentialChange => "环比",
+            _ => return named.to_owned(),
+        };
+        self.with_basis(named, basis, unit)
+    }
+
+    fn with_basis(self, named: &str, basis: &str, unit: &str) -> String {
+        // 增速高于全省: a gap to another's change, measured against it.
+        if ["高于", "低于", "快于", "慢于"].iter().any(|w| named.contains(w)) {
+            return named.to_owned();
+        }
+        // Said already: 同比, 比上年, 较上年同期, 两年平均, 较2013年.
+        let said = match self {
+            Aggregation::Change => {
+                ["同比", "比上年", "较上年", "上年同期", "比去年", "较去年"].iter().any(|w| named.contains(w))
+            }
+            Aggregation::AverageChange => named.contains("年均") || named.contains("平均"),
+            _ => named.contains(basis) || named.contains(&basis.replacen('较', "比", 1)),
+        };
+        if said {
+            return named.to_owned();
+        }
+        let words = CHANGE_WORDS.iter().chain(&["变化", "变动", "涨幅", "降幅", "增幅", "回落"]);
+        match words.clone().find(|w| named.ends_with(**w)) {
+            Some(w) => format!("{}{basis}{w}", &named[..named.len() - w.len()]),
+            None => {
+                // (A change in points is a difference, not a rate.)
+                let word = if matches!(unit, "%" | "成") { "增速" } else { "变化" };
+                format!("{named}{basis}{word}")
+            }
+        }
+    }
+
     /// A short tag for metric names; empty for a level.
     pub fn tag(self) -> &'static str {
         match self {
@@ -305,6 +369,23 @@ mod tests {
         let n = names("全市地区生产总值增长5.6%，一季度、上半年分别增长4.6%、5.9%。");
         assert_eq!(n[1].1, n[0].1, "{n:?}");
         assert_eq!(n[2].1, n[0].1, "{n:?}");
+    }
+
+    #[test]
+    fn labels_say_what_a_change_is_against_and_what_is_counted() {
+        assert_eq!(Aggregation::Change.label("罚款金额增长", "%"), "罚款金额同比增长");
+        assert_eq!(Aggregation::Change.label("罚款金额比上年增长", "%"), "罚款金额比上年增长");
+        assert_eq!(Aggregation::Change.label("食品价格", "%"), "食品价格同比增速");
+        assert_eq!(Aggregation::Change.label("重污染日", "天"), "重污染天数同比变化");
+        assert_eq!(
+            Aggregation::ChangeSinceBase(2013).label("优良水质河长占比", "百分点"),
+            "优良水质河长占比较2013年变化"
+        );
+        assert_eq!(Aggregation::AverageChange.label("社零额增长", "%"), "社会消费品零售总额年均增长");
+        assert_eq!(Aggregation::Change.label("增速高于全省", "百分点"), "增速高于全省");
+        assert_eq!(Aggregation::Level.label("深入基层宣讲", "场"), "深入基层宣讲场次");
+        assert_eq!(Aggregation::Level.label("鱼类", "种"), "鱼类种数");
+        assert_eq!(Aggregation::Level.label("政策宣讲会", "场"), "政策宣讲会");
     }
 
     #[test]

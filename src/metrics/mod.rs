@@ -374,7 +374,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
             meanings.push(Meaning {
                 doc_id: doc.id.clone(),
                 seq: seq(i),
-                label: named[i].clone(),
+                label: aggs[i].label(&named[i], &f.unit),
                 metric_id,
                 period: periods[i],
             });
