@@ -34,7 +34,11 @@ pub struct Site<'a> {
 /// The kind, and whether the value is a decrease (to be negated).
 pub fn classify(site: &Site) -> (Kind, bool) {
     let chars = site.chars;
-    let clause = phrase_start(chars, site.start);
+    // （上年为4003.51亿元）: an aside is its own phrase; the change said
+    // before it is not its.
+    let phrase = phrase_start(chars, site.start);
+    let clause =
+        chars[phrase..site.start].iter().rposition(|&c| matches!(c, '（' | '(')).map_or(phrase, |p| phrase + p + 1);
     let change = change_before(chars, clause, site.start, site.class);
     let negative = change.is_some_and(|c| c.negative);
     if site.class == Class::Spec {

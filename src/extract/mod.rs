@@ -483,6 +483,13 @@ fn label_of(
             };
         }
     }
+    // 成交额4850.2亿元，同比增长21.1%（上年为4003.51亿元）: last year's value
+    // of what the sentence measured in this unit.
+    if ["上年为", "上年同期为", "去年为", "去年同期为", "上年是"].iter().any(|w| context::ends_with(chars, start, w))
+        && let Some(f) = in_sentence().find(|f| f.unit == unit.name && !crate::lexicon::is_rate_unit(&f.unit))
+    {
+        return f.label.clone();
+    }
     // 牵头的26项整改任务已完成22项，其余4项按序时进度推进: the rest of what
     // an earlier figure counted, which no other figure of it measures.
     if ["其余", "剩余", "其他"].iter().any(|w| context::ends_with(chars, start, w))

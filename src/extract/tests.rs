@@ -626,3 +626,10 @@ fn a_list_shares_the_words_before_its_first_head() {
     let phd = figs.iter().find(|f| f.text == "53人").unwrap();
     assert!(phd.label.contains("联合培养") && phd.label.ends_with("博士"), "{}", phd.label);
 }
+
+#[test]
+fn last_years_value_in_an_aside_is_a_level() {
+    let figs = status("全市技术合同成交额4850.2亿元，同比增长21.1%（上年为4003.51亿元）。");
+    let last = &figs[2];
+    assert_eq!((last.kind, last.label.as_str()), (Kind::Actual, "全市技术合同成交额"));
+}

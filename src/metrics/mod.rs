@@ -17,7 +17,7 @@ pub mod pair;
 pub mod suggest;
 pub mod time;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -263,6 +263,39 @@ pub fn period_of(f: &Figure, document: &Document) -> Option<Period> {
     time::as_of(&f.sentence_before(), document.period, change)
 }
 
+/// What each figure of a document counts, when, and how it aggregates.
+struct Read {
+    named: Vec<String>,
+    periods: Vec<Option<Period>>,
+    aggs: Vec<meaning::Aggregation>,
+    units: Vec<String>,
+}
+
+impl Read {
+    fn of(doc: &Document, figures: &[Figure]) -> Read {
+        // Names carry their subject from the sentence, so they are made in
+        // reading order.
+        let mut named: Vec<String> = Vec::with_capacity(figures.len());
+        for i in 0..figures.len() {
+            let name = meaning::describe(figures, i, doc, &named);
+            named.push(name);
+        }
+        // Each figure's period, read once from its sentence.
+        let periods: Vec<Option<Period>> = figures.iter().map(|f| period_of(f, doc)).collect();
+        let aggs = figures.iter().zip(&periods).zip(&named).map(|((f, &p), n)| meaning::aggregation(f, p, n)).collect();
+        let units = figures.iter().map(|f| f.unit.clone()).collect();
+        Read { named, periods, aggs, units }
+    }
+
+    /// The identity of figure `i`'s wording (see [`identity::key`]), to
+    /// count the reports it recurs in.
+    fn key(&self, i: usize) -> String {
+        let unit = &self.units[i];
+        let name = self.aggs[i].name_in(&identity::normalise(&self.named[i]), unit);
+        format!("{}\u{1f}{}", identity::key(&name), identity::unit_family(unit))
+    }
+}
+
 /// [`derive`] over documents held with their figures, as the store reads
 /// them back and `extract` mines them.
 pub fn derive_documents(docs: &[(Document, Vec<Figure>)], catalogue: &Catalogue) -> Derived {
@@ -276,30 +309,44 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     let (mut observations, mut targets, mut meanings) = (Vec::new(), Vec::new(), Vec::new());
     let tolerance = catalogue.settings.approx_tolerance;
 
-    for input in inputs {
+    // Every document read first: which wordings recur across reports
+    // decides, below, the name a target and its answer share.
+    let reads: Vec<Read> = inputs.iter().map(|input| Read::of(input.document, input.figures)).collect();
+    let mut reach: HashMap<String, usize> = HashMap::new();
+    for read in &reads {
+        let keys: HashSet<String> = (0..read.named.len()).map(|i| read.key(i)).collect();
+        for k in keys {
+            *reach.entry(k).or_default() += 1;
+        }
+    }
+
+    for (input, read) in inputs.iter().zip(&reads) {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
-        // What each figure counts, and how: names carry their subject from
-        // the sentence, so they are made in reading order.
-        let mut named: Vec<String> = Vec::with_capacity(figures.len());
-        for i in 0..figures.len() {
-            let name = meaning::describe(figures, i, doc, &named);
-            named.push(name);
-        }
-        // Each figure's period, read once from its sentence.
-        let periods: Vec<Option<Period>> = figures.iter().map(|f| period_of(f, doc)).collect();
-        let aggs: Vec<meaning::Aggregation> =
-            figures.iter().zip(&periods).zip(&named).map(|((f, &p), n)| meaning::aggregation(f, p, n)).collect();
+        let Read { named, periods, aggs, units: _ } = read;
         let pairs = pair::pairs(doc, figures);
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
         let answers: Vec<usize> = pairs.iter().filter_map(|p| p.actual).collect();
         let pairs: Vec<&pair::Pair> = pairs.iter().filter(|p| !answers.contains(&p.target)).collect();
-        // The metric an answered actual is recorded under: its target's.
+        // A target and its answer are one metric: the catalogue's when it
+        // names the target; else the wording more reports use, the goal's
+        // when they tie. An indicator's name recurs in every year's goals
+        // (`地区生产总值增长（%）`); where only some years set a goal, what
+        // was done is written the same way every year (`全市有效期内高新技术
+        // 企业数`) and the goal's shorter words (`高新技术企业数量`) would cut
+        // the line.
         let mut metric_for: HashMap<usize, String> = HashMap::new();
         for p in pairs {
             let t = &figures[p.target];
-            let Some(metric_id) = registry.metric_of(&named[p.target], &t.unit, aggs[p.target]) else { continue };
+            let Some(own) = registry.metric_of(&named[p.target], &t.unit, aggs[p.target]) else { continue };
+            let reached = |i: usize| reach.get(&read.key(i)).copied().unwrap_or(0);
+            let answer = p.actual.filter(|&a| {
+                figures[a].unit == t.unit
+                    && registry.metrics[&own].source != "catalogue"
+                    && reached(a) > reached(p.target)
+            });
+            let metric_id = answer.and_then(|a| registry.metric_of(&named[a], &t.unit, aggs[a])).unwrap_or(own);
             metric_for.insert(p.target, metric_id.clone());
             let Some(period) = periods[p.target] else { continue };
             let cmp = attain::comparator(t.qualifier);

@@ -124,3 +124,22 @@ fn a_series_that_jumps_is_flagged_for_review() {
     let d = derive_years(&[(2021, "孵化企业612家。"), (2022, "孵化企业31家。")], &named);
     assert!(d.metrics.iter().all(|m| m.review.is_none()), "{:?}", d.metrics);
 }
+
+#[test]
+fn a_goal_and_its_answer_take_the_wording_more_reports_use() {
+    let report = |id: &str, year: i32, task: &str, status: &str| {
+        let text = format!("某市科委{year}年度自查表\n自查内容\t落实情况\t存在问题\n{task}\t{status}\t无\n");
+        let doc = crate::document::parse(id, text.as_bytes()).unwrap();
+        let figures = extract::figures(&doc);
+        (doc, figures)
+    };
+    let docs = [
+        report("kw-2022", 2022, "培育高新技术企业", "全市有效期内高新技术企业数达到22413家。"),
+        report("kw-2023", 2023, "高新技术企业数量达到2.4万家", "全市有效期内高新技术企业数达到24130家。"),
+    ];
+    let d = derive_documents(&docs, &Catalogue::default());
+    let metric = |v: f64| &d.observations.iter().find(|o| o.value == v).unwrap().metric_id;
+    assert_eq!(metric(22413.0), metric(24130.0), "one line over both years: {:?}", d.metrics);
+    let t = d.targets.iter().find(|t| t.value == 24000.0).unwrap();
+    assert_eq!((&t.metric_id, t.actual_value), (metric(24130.0), Some(24130.0)));
+}
