@@ -484,8 +484,17 @@ fn label_of(
         }
     }
     // 成交额4850.2亿元，同比增长21.1%（上年为4003.51亿元）: last year's value
-    // of what the sentence measured in this unit.
-    if ["上年为", "上年同期为", "去年为", "去年同期为", "上年是"].iter().any(|w| context::ends_with(chars, start, w))
+    // of what the sentence measured in this unit; 较2019年的340.5亿元, the
+    // base year's.
+    // 较2019年的340.5亿元增长14.4%: the level in the base year.
+    let base_level = context::ends_with(chars, start, "年的")
+        && start >= 7
+        && chars[start - 6..start - 2].iter().all(char::is_ascii_digit)
+        && matches!(chars[start - 7], '较' | '比' | '与');
+    if (base_level
+        || ["上年为", "上年同期为", "去年为", "去年同期为", "上年是"]
+            .iter()
+            .any(|w| context::ends_with(chars, start, w)))
         && let Some(f) = in_sentence().find(|f| f.unit == unit.name && !crate::lexicon::is_rate_unit(&f.unit))
     {
         return f.label.clone();

@@ -633,3 +633,9 @@ fn last_years_value_in_an_aside_is_a_level() {
     let last = &figs[2];
     assert_eq!((last.kind, last.label.as_str()), (Kind::Actual, "全市技术合同成交额"));
 }
+
+#[test]
+fn a_base_years_level_is_named_as_the_level() {
+    let figs = status("全区外贸进出口389.7亿元，同比增长19.4%，较2019年的340.5亿元增长14.4%。");
+    assert_eq!((figs[2].kind, figs[2].label.as_str()), (Kind::Actual, "全区外贸进出口"));
+}

@@ -29,6 +29,7 @@ const MODIFIERS: &[&str] = &[
     "总计",
     "已经",
     "已",
+    "现有",
     "完成",
     "实现",
     "达到",
@@ -41,6 +42,13 @@ const MODIFIERS: &[&str] = &[
     "引进",
     "布局",
     "组建",
+    "举办",
+    "开展",
+    "组织",
+    "发放",
+    // 带动消费 and 拉动消费: the spending a measure drew, however said.
+    "带动",
+    "拉动",
     // The report's own jurisdiction is the default scope: 全市 in a city's
     // report, 全区 in a district's. Other scopes (流向津冀, 中心城区,
     // 规模以上) stay, for they change what is counted.
