@@ -13,7 +13,7 @@ use zhibiao::frame::spreadsheet_safe;
 use zhibiao::ingest;
 use zhibiao::metrics;
 use zhibiao::metrics::catalogue::Catalogue;
-use zhibiao::metrics::pair::{self, Pair};
+use zhibiao::metrics::pair::Pair;
 
 pub fn run(paths: &[PathBuf], format: Format, pairs: bool, limits: ingest::Limits) -> anyhow::Result<ExitCode> {
     let (files, mut failures) = ingest::discover(&paths_or_default(paths));
@@ -189,7 +189,7 @@ fn side(f: &Figure) -> Side<'_> {
 }
 
 fn doc_pairs(doc: &Document, figures: &[Figure]) -> Vec<Pair> {
-    pair::pairs(doc, figures)
+    metrics::pairs_of(doc, figures)
 }
 
 fn pair_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Format) -> anyhow::Result<()> {

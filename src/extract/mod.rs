@@ -399,6 +399,13 @@ fn candidate(
             qualifier = Qualifier::AtMost;
         }
     }
+    // A session's name, not a count: 党的二十届二中全会, 十四届全国人大.
+    if unit.name == "届"
+        && (chars.get(end).is_some_and(|&c| number::chinese_digit(c).is_some())
+            || ["全国", "中央", "全会", "中全会"].iter().any(|w| context::at(chars, end, w)))
+    {
+        return None;
+    }
     // A category, not a count: 获批1类新药3个 (the count is 3个).
     if unit.name == "类" && counted_later_in_clause(chars, end) {
         return None;

@@ -40,7 +40,7 @@ pub fn arabic_digit(c: char) -> Option<u32> {
     }
 }
 
-fn chinese_digit(c: char) -> Option<u32> {
+pub(crate) fn chinese_digit(c: char) -> Option<u32> {
     Some(match c {
         '零' | '〇' => 0,
         '一' | '壹' => 1,

@@ -639,3 +639,9 @@ fn a_base_years_level_is_named_as_the_level() {
     let figs = status("全区外贸进出口389.7亿元，同比增长19.4%，较2019年的340.5亿元增长14.4%。");
     assert_eq!((figs[2].kind, figs[2].label.as_str()), (Kind::Actual, "全区外贸进出口"));
 }
+
+#[test]
+fn a_sessions_name_is_no_count() {
+    none("深入学习贯彻党的二十大和二十届二中全会精神");
+    assert_eq!(found("连续举办五届"), [fig("五届", 5.0, "届")]);
+}

@@ -296,6 +296,12 @@ impl Read {
     }
 }
 
+/// The targets of a document and the figures that answer them, as
+/// [`derive`] pairs them.
+pub fn pairs_of(doc: &Document, figures: &[Figure]) -> Vec<pair::Pair> {
+    pair::pairs(doc, figures, &Read::of(doc, figures).named)
+}
+
 /// [`derive`] over documents held with their figures, as the store reads
 /// them back and `extract` mines them.
 pub fn derive_documents(docs: &[(Document, Vec<Figure>)], catalogue: &Catalogue) -> Derived {
@@ -324,7 +330,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
         let Read { named, periods, aggs, units: _ } = read;
-        let pairs = pair::pairs(doc, figures);
+        let pairs = pair::pairs(doc, figures, named);
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
         let answers: Vec<usize> = pairs.iter().filter_map(|p| p.actual).collect();

@@ -36,27 +36,17 @@ pub fn comparable(target_unit: &str, actual_unit: &str) -> Option<f64> {
 
 /// Pairs every target among `figures` (the document's, in reading order)
 /// with the figure that answers it, row by row.
-pub fn pairs(document: &Document, figures: &[Figure]) -> Vec<Pair> {
+pub fn pairs(document: &Document, figures: &[Figure], named: &[String]) -> Vec<Pair> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < figures.len() {
         let row = figures[start].row;
         let end = start + figures[start..].iter().take_while(|f| f.row == row).count();
         let slice = &figures[start..end];
-        // Names compared by their keys: 社零额 is 社会消费品零售总额.
-        let names: Vec<String> = slice
-            .iter()
-            .map(|f| {
-                // 力争控制在30微克/立方米左右: named by its sentence's topic.
-                let label = super::metric_label(f, document);
-                let label = if crate::extract::names_something(&label) {
-                    label
-                } else {
-                    Some(crate::extract::topic(&f.sentence)).filter(|t| !t.is_empty()).unwrap_or(label)
-                };
-                identity::key(&identity::normalise(&label))
-            })
-            .collect();
+        // Names as a reader gives them (the subject carried from the
+        // sentence: `成交额增长36.6%` is the 流向长三角 contracts'), compared
+        // by their keys: 社零额 is 社会消费品零售总额.
+        let names: Vec<String> = named[start..end].iter().map(|n| identity::key(&identity::normalise(n))).collect();
         let years: Vec<Option<i32>> =
             slice.iter().map(|f| super::period_of(f, document).map(|p| p.end_year())).collect();
         out.extend(
