@@ -21,7 +21,7 @@ fn predicted(path: &Path) -> (Vec<Record>, Vec<PairRecord>) {
         })
         .collect();
     let side = |f: &extract::Figure| serde_json::json!({ "text": f.text, "value": f.value, "unit": f.unit });
-    let pair_lines: String = metrics::pair::pairs(&doc, &figures)
+    let pair_lines: String = metrics::pairs_of(&doc, &figures)
         .iter()
         .map(|p| {
             let t = &figures[p.target];

@@ -265,7 +265,7 @@ mod tests {
             "打造10家以上旗舰企业，新建10个产业协同创新平台。",
             "新建9个中关村高精尖产业协同创新平台，在50家共性技术平台清单基础上，支持4个共性技术平台。",
         );
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("10家以上".into(), None), ("10个".into(), Some("9个".into()))]);
     }
 
@@ -275,7 +275,7 @@ mod tests {
             "推动建设70家左右技术转移机构，布局15家左右概念验证成果转化专业平台。",
             "支持20家左右技术转移机构市场化聘用技术经理人。2022年支持65家技术转移机构建设。拟推动12家概念验证平台建设。",
         );
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         let t = texts(&figs, &p);
         assert!(t.contains(&("70家左右".into(), Some("65家".into()))), "{t:?}");
         assert!(t.contains(&("15家左右".into(), Some("12家".into()))), "{t:?}");
@@ -285,31 +285,31 @@ mod tests {
     #[test]
     fn status_bar_answered_later_in_the_cell() {
         let (doc, figs) = row("", "规定对工程技术人才支持比例不低于20%。2022年入选工程技术人才32人，占21.4%。");
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("不低于20%".into(), Some("21.4%".into()))]);
     }
 
     #[test]
     fn status_target_answered_before_it() {
         let (doc, figs) = row("", "全年大中型重点企业研发费用增速为15.2%，完成14%左右的预定目标。");
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("14%左右".into(), Some("15.2%".into()))]);
         let (doc, figs) = row("", "双师型教师占专任教师比例为56.3%，与规划提出的60%目标仍有差距。");
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("60%".into(), Some("56.3%".into()))], "a goal fallen short of");
     }
 
     #[test]
     fn both_ends_of_a_range_are_answered() {
         let (doc, figs) = row("推动建设3-5个公共海外仓。", "新建公共海外仓4个。");
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("3".into(), Some("4个".into())), ("5个".into(), Some("4个".into()))]);
     }
 
     #[test]
     fn a_count_in_ge_answers_a_count_by_name() {
         let (doc, figs) = row("完成300个村庄生活污水治理。", "全年完成生活污水治理318村。");
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("300个".into(), Some("318村".into()))]);
     }
 
@@ -317,14 +317,14 @@ mod tests {
     fn different_rates_do_not_answer() {
         let (doc, figs) =
             row("离校未就业高校毕业生帮扶就业率保持在90%以上。", "高校毕业生留市就业意向签约率达到62.3%。");
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("90%以上".into(), None)]);
     }
 
     #[test]
     fn unrelated_same_unit_figures_do_not_answer() {
         let (doc, figs) = row("完成北京城市总体规划实施任务9项。", "细化形成307项重点任务、226个重点项目。");
-        let p = pairs(&doc, &figs);
+        let p = crate::metrics::pairs_of(&doc, &figs);
         assert_eq!(texts(&figs, &p), [("9项".into(), None)]);
     }
 }
