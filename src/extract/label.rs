@@ -92,6 +92,13 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, unit: &str,
             return format!("{p}的{}", if name.is_empty() { &l } else { &name });
         }
         (l, from)
+    } else if counts_things
+        && let Some(noun) = super::unit::count_noun(unit)
+        && chars.get(end).is_some_and(|&c| super::is_cjk(c))
+        && let Some(p) = predicate(chars, end, unit)
+    {
+        // `全年共有30天受到外来沙尘直接影响`: the days of which that is said.
+        return format!("{p}的{}", noun);
     } else {
         // `完成14%左右的预定目标`: the noun after 的.
         let after_de = if chars.get(end) == Some(&'的') { end + 1 } else { end };

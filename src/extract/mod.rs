@@ -502,7 +502,8 @@ fn label_of(
         || ["上年为", "上年同期为", "去年为", "去年同期为", "上年是"]
             .iter()
             .any(|w| context::ends_with(chars, start, w)))
-        && let Some(f) = in_sentence().find(|f| f.unit == unit.name && !crate::lexicon::is_rate_unit(&f.unit))
+        && let Some(f) = in_sentence()
+            .find(|f| f.unit == unit.name && f.kind != Kind::Growth && !crate::lexicon::is_rate_unit(&f.unit))
     {
         return f.label.clone();
     }
@@ -735,6 +736,7 @@ fn listed_label(chars: &[char], start: usize, earlier: &[Figure]) -> Option<Stri
             earlier
                 .iter()
                 .rev()
+                .filter(|f| f.span.1 <= phrase)
                 .find(|f| f.label.starts_with(&n) && f.label.len() > n.len() && !n.chars().any(is_cjk))
                 .map_or(n.clone(), |f| f.label.clone())
         })

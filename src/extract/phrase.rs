@@ -125,11 +125,15 @@ pub fn modifiers(text: &str) -> String {
         }
         let punctuation = t.word.chars().all(|c| !(super::is_cjk(c) || c.is_ascii_alphanumeric()));
         let quote = t.word.chars().all(|c| matches!(c, '“' | '”' | '《' | '》' | '"'));
-        // 商贸企业和网点: a conjunction between nouns is inside the name.
+        // 商贸企业和网点: a conjunction between nouns is inside the name;
+        // so is one between the acts done to one thing (排污许可证核发和登记
+        // 管理).
+        let nominal = |t: &jieba_rs::Tag<'_>| t.tag.starts_with('n');
+        let act = |t: &jieba_rs::Tag<'_>| matches!(t.tag, "v" | "vn");
         let joins_nouns = matches!(t.word, "和" | "及" | "与")
             && k > 0
-            && tags[k - 1].tag.starts_with('n')
-            && tags.get(k + 1).is_none_or(|r| r.tag.starts_with('n'));
+            && ((nominal(&tags[k - 1]) && tags.get(k + 1).is_none_or(nominal))
+                || (act(&tags[k - 1]) && k > 1 && nominal(&tags[k - 2]) && tags.get(k + 1).is_none_or(act)));
         if joins_nouns {
             from = k;
             continue;
@@ -154,6 +158,13 @@ pub fn modifiers(text: &str) -> String {
         .count();
     if let Some(last) = words[..verbs].iter().rposition(|t| AGENCY.contains(&t.word)) {
         words = &words[last + 1..];
+    }
+    // 围绕“美丽北京”建设开展专题调研: what is carried out is named after
+    // the verb of carrying it out; what comes before says what about.
+    if let Some(at) = words.iter().rposition(|t| matches!(t.word, "开展" | "组织" | "举办" | "召开" | "实施" | "推进"))
+        && words[at + 1..].iter().any(|t| t.tag.starts_with('n') || t.tag == "vn")
+    {
+        words = &words[at + 1..];
     }
     while let Some(first) = words.first() {
         let then_agency = || words.get(1).is_some_and(|t| AGENCY.contains(&t.word));
@@ -475,6 +486,8 @@ mod tests {
         assert_eq!(modifiers("争取中央预算内投资38.6亿元，支持"), "支持");
         assert_eq!(modifiers("组织老字号企业参加"), "老字号企业参加");
         assert_eq!(modifiers("张江高质量孵化器集聚区入驻"), "张江高质量孵化器集聚区入驻");
+        // What is carried out is named after the verb of carrying it out.
+        assert_eq!(modifiers("围绕美丽北京建设开展专题调研"), "专题调研");
     }
 
     #[test]

@@ -396,10 +396,12 @@ fn respectively_maps_names_to_figures() {
     assert_eq!(figs[1].label, "挥发性有机物重点工程减排量");
     // The last name's words are every Latin name's; a rate's names are the
     // levels' before it.
-    let figs = status("PM10、NO2年均浓度分别为55微克/立方米、26微克/立方米。其中PM10、NO2同比分别下降1.8%和11.5%。");
+    let figs = status(
+        "PM10、NO2、SO2年均浓度分别为55微克/立方米、26微克/立方米、3微克/立方米。其中PM10、NO2同比分别下降1.8%和11.5%。",
+    );
     let labels: Vec<&str> = figs.iter().map(|f| f.label.as_str()).collect();
-    assert_eq!(labels[..2], ["PM10年均浓度", "NO2年均浓度"]);
-    assert!(labels[2].starts_with("PM10年均浓度") && labels[3].starts_with("NO2年均浓度"), "{labels:?}");
+    assert_eq!(labels[..3], ["PM10年均浓度", "NO2年均浓度", "SO2年均浓度"]);
+    assert!(labels[3].starts_with("PM10年均浓度") && labels[4].starts_with("NO2年均浓度"), "{labels:?}");
 }
 
 #[test]
@@ -644,4 +646,12 @@ fn a_base_years_level_is_named_as_the_level() {
 fn a_sessions_name_is_no_count() {
     none("深入学习贯彻党的二十大和二十届二中全会精神");
     assert_eq!(found("连续举办五届"), [fig("五届", 5.0, "届")]);
+}
+
+#[test]
+fn acts_done_to_one_thing_and_what_is_carried_out_name_it() {
+    assert_eq!(one("完成排污许可证核发和登记管理1.1万余家。").label, "排污许可证核发和登记管理");
+    // Said of the days, with no noun before them.
+    let figs = status("全年共有30天受到外来沙尘直接影响。");
+    assert_eq!(figs[0].label, "受到外来沙尘影响的天数");
 }

@@ -95,8 +95,16 @@ impl Aggregation {
             {
                 format!("{}{noun}", named.strip_suffix(unit).unwrap_or(named))
             }
-            Some("天数") if named.ends_with('日') && !named.ends_with("工作日") => {
-                format!("{}天数", named.trim_end_matches('日'))
+            // (重污染日增长: the days are before the change's word.)
+            Some("天数") => {
+                let change = CHANGE_WORDS.iter().find(|w| named.ends_with(**w)).copied().unwrap_or("");
+                let stem = &named[..named.len() - change.len()];
+                match stem.strip_suffix('日') {
+                    Some(days) if !stem.ends_with("工作日") && days.chars().count() >= 2 => {
+                        format!("{days}天数{change}")
+                    }
+                    _ => named.clone(),
+                }
             }
             _ => named.clone(),
         };
