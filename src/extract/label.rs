@@ -27,7 +27,7 @@ const BOUNDARIES: &[&str] = &[
     "共", "是", "占", "超", "其中", "以及", "与", "和", "及", "并", "等", "在", "于", "对", "向", "从", "将", "把", "被", "已", "均", "都",
     "也", "还", "由", "已经", "目前", "今年", "全年", "年内", "了", "提高", "下降", "降低", "减少", "增加", "压缩", "缩短", "扩大", "控制", "保持",
     "稳定", "净增", "惠及", "可达", "分别", "可", "至", "面向", "受", "经", "继续", "仅", "首次", "持续", "再", "又",
-    "降", "升", "降至", "升至", "上升", "运用", "利用", "下降至", "下降到", "上升至", "上升到", "因", "因为", "未", "尚未", "仍未", "未能",
+    "降", "升", "降至", "升至", "上升", "运用", "利用", "下降至", "下降到", "上升至", "上升到", "因", "因为", "未", "尚未", "仍未", "未能", "按", "按照",
 ];
 
 /// Words in which a one-char boundary above is part of a noun or another
@@ -40,7 +40,7 @@ const COMPOUNDS: &[&str] = &[
     "行为", "普及", "高等", "中等", "首都", "自由", "发达", "许可", "认可", "现在", "存在", "所在", "实在", "私有", "特有", "一共", "总共", "针对", "相对",
     "绝对", "面对", "应对", "甚至", "直至", "平等", "同等", "研究与", "年均", "日均", "月均", "受理", "受益", "受众",
     "受托", "享受", "接受", "感受", "承受", "遭受", "经济", "经营", "经费", "经验", "经理", "经纪", "经销", "经典", "经开",
-    "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称", "因素", "因地制宜", "超市", "未来", "未成年", "在库", "在册", "在营",
+    "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称", "因素", "因地制宜", "超市", "未来", "未成年", "在库", "在册", "在营", "按期", "按时", "按揭", "按钮",
 ];
 
 /// Nouns too general to stand alone (比例 of what?): the phrase before the
@@ -110,7 +110,9 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, unit: &str,
     let room = MAX_LABEL_CHARS.saturating_sub(head.chars().count());
     let before = words_before(chars, clause, from, room);
     let skip = before.chars().count().saturating_sub(room);
-    before.chars().skip(skip).chain(head.chars()).collect()
+    let name: String = before.chars().skip(skip).chain(head.chars()).collect();
+    // 出现重污染日8天: a light verb at the front says only that it came about.
+    super::phrase::without_light_verb(&name).to_owned()
 }
 
 /// The words before a head starting at `from` that belong to its name

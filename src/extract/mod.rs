@@ -493,11 +493,12 @@ fn label_of(
     // 成交额4850.2亿元，同比增长21.1%（上年为4003.51亿元）: last year's value
     // of what the sentence measured in this unit; 较2019年的340.5亿元, the
     // base year's.
-    // 较2019年的340.5亿元增长14.4%: the level in the base year.
+    // 较2019年的340.5亿元增长14.4%, 由2020年的38微克/立方米降至: the level
+    // in the base year.
     let base_level = context::ends_with(chars, start, "年的")
         && start >= 7
         && chars[start - 6..start - 2].iter().all(char::is_ascii_digit)
-        && matches!(chars[start - 7], '较' | '比' | '与');
+        && matches!(chars[start - 7], '较' | '比' | '与' | '由');
     if (base_level
         || ["上年为", "上年同期为", "去年为", "去年同期为", "上年是"]
             .iter()
@@ -511,8 +512,9 @@ fn label_of(
     // an earlier figure counted, which no other figure of it measures.
     if ["其余", "剩余", "其他"].iter().any(|w| context::ends_with(chars, start, w))
         && label::head_after(chars, end).is_none()
-        && let Some(f) = in_sentence().find(|f| f.unit == unit.name)
+        && let Some(f) = in_sentence().filter(|f| f.unit == unit.name).last()
     {
+        // (The rest of the whole: the first count, not the part before.)
         return format!("其余{}", f.label.rsplit('的').next().unwrap_or(&f.label));
     }
     // 实施109项重点项目、107项工作任务，共计216项: the total of the list.
@@ -579,6 +581,19 @@ fn label_of(
         // (Not words that end in a conjunction: they join other nouns.)
         if !shared.is_empty() && f.label.starts_with(&shared) && !shared.ends_with(['和', '及', '与']) {
             return format!("{shared}{own}");
+        }
+    }
+    // 牵头的26项整改任务已完成22项: the noun is the earlier count's, and
+    // what is said of it after that names these.
+    if let Some(f) = previous
+        && f.unit == unit.name
+        && let Some((head, head_end)) = label::head_after(chars, f.span.1)
+        && head == own
+        && head_end <= start
+    {
+        let said: String = chars[head_end..start].iter().collect();
+        if said.chars().all(is_cjk) && (2..=6).contains(&said.chars().count()) && phrase::says_of(&said) {
+            return format!("{said}{}", f.label);
         }
     }
     if names && !label::is_generic(&own) {

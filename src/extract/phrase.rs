@@ -68,6 +68,18 @@ const AGENCY: &[&str] = &[
     "抓好", "落实", "印发", "出台", "制定", "实施", "编制", "邀请",
 ];
 
+/// The light verbs, first in [`AGENCY`]: they say only that a thing
+/// exists or came about.
+const LIGHT: &[&str] = AGENCY.split_at(10).0;
+
+/// `name` without a light verb at its front (`出现重污染日` → `重污染日`),
+/// when two or more chars remain. The agency's other verbs stay in a name
+/// read whole (`督促整改问题`: the problems it pressed to have fixed). (Read
+/// from the chars: the words are few and their boundary plain.)
+pub fn without_light_verb(name: &str) -> &str {
+    LIGHT.iter().find_map(|v| name.strip_prefix(v).filter(|rest| rest.chars().count() >= 2)).unwrap_or(name)
+}
+
 /// Parts of speech that may stand in a name (jieba's tag set): nouns,
 /// verbs and their nominal uses, adjectives, distinguishing words,
 /// abbreviations, idioms, place words, Latin letters.
@@ -237,6 +249,11 @@ pub fn relative(text: &str, before_figure: bool) -> Option<String> {
     const MAX_CHARS: usize = 20;
     // Most clauses after a count are rejected on their chars alone: the
     // segmenter runs only on the rest.
+    // 其中6天为外来沙尘造成: a passive's agent says which ones.
+    let passive = text
+        .strip_prefix('为')
+        .filter(|rest| ["造成", "导致", "引起", "所致"].iter().any(|w| rest.ends_with(w)) && rest.chars().count() >= 3);
+    let text = passive.unwrap_or(text);
     let words_of_links = LINKS.iter().chain(crate::lexicon::CHANGE_WORDS).chain(crate::lexicon::INCREMENT);
     if text.chars().count() > MAX_CHARS + 10
         || words_of_links.filter(|w| w.chars().count() > 1).any(|w| text.contains(w))
@@ -251,7 +268,7 @@ pub fn relative(text: &str, before_figure: bool) -> Option<String> {
             || matches!(t.word, "经" | "被")
             || (t.word.ends_with('化') && t.word.chars().count() > 1)
     });
-    if !opens {
+    if !opens && passive.is_none() {
         return None;
     }
     if before_figure {
@@ -351,6 +368,10 @@ pub fn is_predicate(text: &str) -> bool {
 /// word (`累计达到`, `共计`, `上半年增长`, `全年新增`) that would make it
 /// another figure of the same thing?
 pub fn says_of(text: &str) -> bool {
+    // 累计完成25项 (of 26项整改任务): what was done so far, said of them.
+    let text = text.strip_prefix("累计").filter(|rest| !rest.starts_with(['达', '为', '共'])).unwrap_or(text);
+    // (已 only says it is done.)
+    let text = text.strip_prefix('已').unwrap_or(text);
     let tags = tagged(text, false);
     tags.iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
         && tags.iter().all(|t| {

@@ -655,3 +655,9 @@ fn acts_done_to_one_thing_and_what_is_carried_out_name_it() {
     let figs = status("全年共有30天受到外来沙尘直接影响。");
     assert_eq!(figs[0].label, "受到外来沙尘影响的天数");
 }
+
+#[test]
+fn a_passives_agent_says_which_ones() {
+    let figs = status("出现重污染日8天，其中6天为外来沙尘造成。");
+    assert_eq!(figs[1].label, "外来沙尘造成的重污染日");
+}

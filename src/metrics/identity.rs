@@ -30,6 +30,8 @@ const MODIFIERS: &[&str] = &[
     "已经",
     "已",
     "现有",
+    "出现",
+    "实行",
     "完成",
     "实现",
     "达到",
@@ -104,7 +106,7 @@ const TAILS: &[&str] = &[
 /// that begins with a Latin letter (`PM2.5`, `PM10`, `NO2`: different
 /// pollutants, which dropping digits would join). Punctuation and other
 /// digits (years, list numbers) go.
-fn letters(label: &str) -> String {
+pub fn letters(label: &str) -> String {
     let chars: Vec<char> = label.chars().collect();
     let mut out = String::with_capacity(label.len());
     let mut i = 0;

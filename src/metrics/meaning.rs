@@ -80,12 +80,12 @@ impl Aggregation {
     /// `PM2.5年均浓度较2013年下降`, `社零额年均增长`, `环比增长`), which its
     /// clause may have said only once for the sentence. Abbreviations are
     /// spelt out (`社零额`), and a count of acts or kinds says so
-    /// (`集中学习次数`, `鱼类种数`, `重污染天数`). The word of
+    /// (`集中学习次数`, `鱼类种数`). The word of
     /// change stays the text's; a name without one takes `增速` (a rate) or
     /// `变化` (days, items, points).
     pub fn label(self, named: &str, unit: &str) -> String {
         let named = &crate::lexicon::spell_out(named);
-        // 集中学习12次 counts sessions; 重污染日8天, days.
+        // 集中学习12次 counts sessions.
         let named = &match crate::extract::count_noun(unit) {
             // (41 kinds of fish; 12 sessions of 集中学习, but 38 政策宣讲会.)
             Some(noun)
@@ -94,17 +94,6 @@ impl Aggregation {
                     && (unit == "种" || crate::extract::ends_with_act(named)) =>
             {
                 format!("{}{noun}", named.strip_suffix(unit).unwrap_or(named))
-            }
-            // (重污染日增长: the days are before the change's word.)
-            Some("天数") => {
-                let change = CHANGE_WORDS.iter().find(|w| named.ends_with(**w)).copied().unwrap_or("");
-                let stem = &named[..named.len() - change.len()];
-                match stem.strip_suffix('日') {
-                    Some(days) if !stem.ends_with("工作日") && days.chars().count() >= 2 => {
-                        format!("{days}天数{change}")
-                    }
-                    _ => named.clone(),
-                }
             }
             _ => named.clone(),
         };
@@ -222,8 +211,25 @@ fn attribute_only(label: &str) -> bool {
     ATTRIBUTES.contains(&key.as_str()) || ATTRIBUTES.contains(&stem) || short_rate
 }
 
-/// The name of what figure `i` counts, as a reader would give it.
+/// The name of what figure `i` counts, as a reader would give it; days
+/// counted are named so (`重污染日8天` counts 重污染天数, as other years'
+/// `重污染天数控制在5天以内` does).
 pub fn describe(figures: &[Figure], i: usize, document: &Document, named: &[String]) -> String {
+    let name = describe_words(figures, i, document, named);
+    if figures[i].unit == "天" { days(&name) } else { name }
+}
+
+/// `重污染日` → `重污染天数`, `重污染日增长` → `重污染天数增长`.
+fn days(name: &str) -> String {
+    let change = CHANGE_WORDS.iter().find(|w| name.ends_with(**w)).copied().unwrap_or("");
+    let stem = &name[..name.len() - change.len()];
+    match stem.strip_suffix('日') {
+        Some(d) if !stem.ends_with("工作日") && d.chars().count() >= 2 => format!("{d}天数{change}"),
+        _ => name.to_owned(),
+    }
+}
+
+fn describe_words(figures: &[Figure], i: usize, document: &Document, named: &[String]) -> String {
     let f = &figures[i];
     let own = metric_label(f, document);
     // The figure before it in the same sentence: its subject.
@@ -384,7 +390,8 @@ mod tests {
         assert_eq!(Aggregation::Change.label("罚款金额增长", "%"), "罚款金额同比增长");
         assert_eq!(Aggregation::Change.label("罚款金额比上年增长", "%"), "罚款金额比上年增长");
         assert_eq!(Aggregation::Change.label("食品价格", "%"), "食品价格同比增速");
-        assert_eq!(Aggregation::Change.label("重污染日", "天"), "重污染天数同比变化");
+        assert_eq!(Aggregation::Change.label("重污染天数", "天"), "重污染天数同比变化");
+        assert_eq!(super::days("重污染日增长"), "重污染天数增长");
         assert_eq!(
             Aggregation::ChangeSinceBase(2013).label("优良水质河长占比", "百分点"),
             "优良水质河长占比较2013年变化"

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use crate::document::{Document, Period};
-use crate::extract::{Figure, Kind};
+use crate::extract::{Figure, Kind, Qualifier};
 use attain::{Judgement, Status};
 use catalogue::{Catalogue, Comparator, Direction};
 
@@ -159,18 +159,25 @@ impl Registry<'_> {
     /// an increment, a total over years and the rates of change are
     /// different metrics of one name.
     fn metric_of(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
-        let key = (format!("{label}\u{1f}{agg:?}"), unit.to_owned());
+        self.metric_worded(label, unit, agg, false)
+    }
+
+    /// [`Registry::metric_of`], with `strict` keeping every word of the
+    /// label: the modifiers [`identity::normalise`] drops (`已完成`, `新建`)
+    /// do tell two counts of one sentence apart.
+    fn metric_worded(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<String> {
+        let key = (format!("{label}\u{1f}{agg:?}\u{1f}{strict}"), unit.to_owned());
         if let Some(id) = self.known.get(&key) {
             return id.clone();
         }
-        let id = self.resolve(label, unit, agg);
+        let id = self.resolve(label, unit, agg, strict);
         self.known.insert(key, id.clone());
         id
     }
 
-    fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
+    fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<String> {
         // The catalogue names whole metrics: `新增X` is not the entry `X`.
-        let name = identity::normalise(label);
+        let name = if strict { identity::letters(label) } else { identity::normalise(label) };
         if let Some(e) = self.catalogue.lookup(&agg.name_in(&name, unit), unit) {
             let id = e.id.clone();
             self.metrics.entry(id.clone()).or_insert_with(|| {
@@ -404,6 +411,23 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                 },
             };
             let Some(period) = periods[i] else { continue };
+            // A line holds one value at a time: a second value of one metric
+            // and period in the same sentence (`26项整改任务已完成22项`) is
+            // another quantity, named by all its words.
+            let clash = (0..i).any(|j| {
+                figures[j].sentence_start == f.sentence_start
+                    && figures[j].row == f.row
+                    && figures[j].value != f.value
+                    // (突破万亿元，达到10261亿元: a bound is no second value.)
+                    && figures[j].qualifier == Qualifier::Exact
+                    && f.qualifier == Qualifier::Exact
+                    && observed.get(&j) == Some(&(metric_id.clone(), period))
+            });
+            let metric_id = if clash && !metric_for.contains_key(&i) {
+                registry.metric_worded(&named[i], &f.unit, aggs[i], true).unwrap_or(metric_id)
+            } else {
+                metric_id
+            };
             observed.insert(i, (metric_id.clone(), period));
             observations.push(Observation {
                 metric_id,
@@ -420,9 +444,9 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
 
         // Every figure's meaning: its target's metric when it answers one.
         for (i, f) in figures.iter().enumerate() {
-            let metric_id = match metric_for.get(&i) {
-                Some(m) => Some(m.clone()),
-                None => registry.metric_of(&named[i], &f.unit, aggs[i]),
+            let metric_id = match (metric_for.get(&i), observed.get(&i)) {
+                (Some(m), _) | (None, Some((m, _))) => Some(m.clone()),
+                (None, None) => registry.metric_of(&named[i], &f.unit, aggs[i]),
             };
             meanings.push(Meaning {
                 doc_id: doc.id.clone(),

@@ -143,3 +143,15 @@ fn a_goal_and_its_answer_take_the_wording_more_reports_use() {
     let t = d.targets.iter().find(|t| t.value == 24000.0).unwrap();
     assert_eq!((&t.metric_id, t.actual_value), (metric(24130.0), Some(24130.0)));
 }
+
+#[test]
+fn a_line_holds_one_value_at_a_time() {
+    let d = derive_years(&[(2021, "牵头的26项整改任务已完成22项，其余4项按序时进度推进。")], &Catalogue::default());
+    let metric = |v: f64| &d.observations.iter().find(|o| o.value == v).unwrap().metric_id;
+    assert_ne!(metric(26.0), metric(22.0), "{:?}", d.metrics);
+    assert_ne!(metric(26.0), metric(4.0), "{:?}", d.metrics);
+    // A bound crossed on the way is no second value.
+    let d = derive_years(&[(2023, "地区生产总值突破万亿元大关，达到10261亿元。")], &Catalogue::default());
+    let metric = |v: f64| &d.observations.iter().find(|o| o.value == v).unwrap().metric_id;
+    assert_eq!(metric(1e12), metric(1.0261e12));
+}
