@@ -83,9 +83,9 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, unit: &str,
     } else if let Some((l, from)) = backward(chars, floor, start) {
         // `企业代表约400人参加对接交流`: said of the people counted.
         if counts_things
-            && super::phrase::names_something(&l)
             && chars.get(end).is_some_and(|&c| super::is_cjk(c))
             && let Some(p) = predicate(chars, end, unit)
+            && super::phrase::names_something(&l)
         {
             // (邀请企业代表: the agency's verb goes.)
             let name = super::phrase::modifiers(&l);
