@@ -50,8 +50,21 @@ pub fn averages_a_change(text: &str) -> bool {
 
 /// Words of an increment before a count: what was added in the period,
 /// not the level at its end.
-pub const INCREMENT: &[&str] =
-    &["新增", "新建", "新认定", "新培育", "新设", "净增", "新引进", "新开工", "新签约", "新入驻"];
+pub const INCREMENT: &[&str] = &[
+    "新增",
+    "新建",
+    "新认定",
+    "新培育",
+    "新设",
+    "净增",
+    "新引进",
+    "新开工",
+    "新签约",
+    "新入驻",
+    "新开通",
+    "新开",
+    "新辟",
+];
 
 /// Words of time, comparison or intent that stand where a name would
 /// (`同比上升`, `与2013年相比`, `力争控制在`): a label of these alone names

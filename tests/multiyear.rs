@@ -1,13 +1,14 @@
-//! Issue 8's measure: three agencies × three periods, blind-annotated with
+//! Issue 8's measure: four agencies × three periods, blind-annotated with
 //! periods and metrics (tests/fixtures/multiyear/), plus the shipped data's
 //! gold, scored through the real binary's `extract --format jsonl` (and
 //! `--pairs`) as `shared/eval/score.py` scores them.
 //!
 //! The issue's bars are label ≥ 0.85, period ≥ 0.95, metric identity
-//! precision ≥ 0.95 and recall ≥ 0.85, pair F1 ≥ 0.9. They are not all met
-//! yet: each set is held to a floor at today's score (so nothing slips
-//! back), and the report printed by the test shows how far each is from the
-//! bars. Raise a floor whenever a change lifts its score.
+//! precision ≥ 0.95 and recall ≥ 0.85, pair F1 ≥ 0.9. Each set is held to a
+//! floor at today's score (so nothing slips back); the floors under the bars
+//! are the ones not met (shangwu's and jiaotong's identity recall,
+//! jiaotong's pairs), and the report printed by the test shows how far.
+//! Raise a floor whenever a change lifts its score.
 
 use std::path::Path;
 use std::process::Command;
@@ -75,6 +76,18 @@ const SETS: &[Floor] = &[
         recall: 0.91,
         label: 0.85,
         pairs: 0.94,
+    },
+    // Written after the third round of fixes and scored blind first
+    // (identity R 0.626, pairs 0.854); see the fixtures' README.
+    Floor {
+        set: "jiaotong",
+        files: &["jiaotong-2021", "jiaotong-2022", "jiaotong-2023"],
+        f1: 0.98,
+        period: 0.98,
+        precision: 0.98,
+        recall: 0.66,
+        label: 0.87,
+        pairs: 0.85,
     },
 ];
 

@@ -27,7 +27,7 @@ const BOUNDARIES: &[&str] = &[
     "共", "是", "占", "超", "其中", "以及", "与", "和", "及", "并", "等", "在", "于", "对", "向", "从", "将", "把", "被", "已", "均", "都",
     "也", "还", "由", "已经", "目前", "今年", "全年", "年内", "了", "提高", "下降", "降低", "减少", "增加", "压缩", "缩短", "扩大", "控制", "保持",
     "稳定", "净增", "惠及", "可达", "分别", "可", "至", "面向", "受", "经", "继续", "仅", "首次", "持续", "再", "又",
-    "降", "升", "降至", "升至", "上升", "运用", "利用", "下降至", "下降到", "上升至", "上升到", "因", "因为", "未", "尚未", "仍未", "未能", "按", "按照",
+    "降", "升", "降至", "升至", "上升", "运用", "利用", "下降至", "下降到", "上升至", "上升到", "因", "因为", "未", "尚未", "仍未", "未能", "按", "按照", "增至", "增到", "减至", "减到", "较",
 ];
 
 /// Words in which a one-char boundary above is part of a noun or another
@@ -40,7 +40,7 @@ const COMPOUNDS: &[&str] = &[
     "行为", "普及", "高等", "中等", "首都", "自由", "发达", "许可", "认可", "现在", "存在", "所在", "实在", "私有", "特有", "一共", "总共", "针对", "相对",
     "绝对", "面对", "应对", "甚至", "直至", "平等", "同等", "研究与", "年均", "日均", "月均", "受理", "受益", "受众",
     "受托", "享受", "接受", "感受", "承受", "遭受", "经济", "经营", "经费", "经验", "经理", "经纪", "经销", "经典", "经开",
-    "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称", "因素", "因地制宜", "超市", "未来", "未成年", "在库", "在册", "在营", "按期", "按时", "按揭", "按钮",
+    "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称", "因素", "因地制宜", "超市", "未来", "未成年", "在库", "在册", "在营", "按期", "按时", "按揭", "按钮", "比较", "较大", "较好", "较高", "较快", "较低", "较为", "较多", "较少", "较强", "较重",
 ];
 
 /// Nouns too general to stand alone (比例 of what?): the phrase before the
@@ -148,7 +148,14 @@ pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(Stri
         .rposition(|&c| c == '占')
         .map(|p| (p, false, false))
         .or_else(|| text.windows(3).rposition(|w| w == ['相', '当', '于']).map(|p| (p + 2, false, true)))
-        .or_else(|| text.windows(2).rposition(|w| w == ['完', '成']).map(|p| (p + 1, true, false)))?;
+        .or_else(|| text.windows(2).rposition(|w| w == ['完', '成']).map(|p| (p + 1, true, false)))
+        // 为年度计划的101.3%: a plan's completion, said with 为.
+        .or_else(|| {
+            let p = text.iter().rposition(|&c| c == '为')?;
+            let rest: String = text[p + 1..].iter().collect();
+            let plan = rest.strip_suffix('的')?;
+            ["计划", "目标", "任务"].iter().any(|w| plan.ends_with(w)).then_some((p, true, false))
+        })?;
     let mut whole: String = noun_text(&text[at + 1..]);
     // `比重预计为`: the verbs and forecast words after the whole go.
     let tails = [
@@ -181,7 +188,9 @@ pub fn part_of_whole(chars: &[char], floor: usize, start: usize) -> Option<(Stri
     if whole.chars().count() > MAX_CHARS || (completion && whole.is_empty()) {
         return None;
     }
-    let part_end = if completion {
+    let part_end = if completion && text[at] == '为' {
+        at
+    } else if completion {
         at - 1
     } else if equals {
         at - 2
@@ -326,6 +335,14 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize
         end -= n;
         if end <= clause {
             return None;
+        }
+        // 排放较2020年下降: the year compared against is no part of the topic.
+        let year = end >= clause + 6
+            && chars[end - 1] == '年'
+            && chars[end - 5..end - 1].iter().all(char::is_ascii_digit)
+            && matches!(chars[end - 6], '较' | '比' | '与');
+        if year {
+            end -= 6;
         }
     }
     // Cut points: after each boundary word and after each date.

@@ -661,3 +661,12 @@ fn a_passives_agent_says_which_ones() {
     let figs = status("出现重污染日8天，其中6天为外来沙尘造成。");
     assert_eq!(figs[1].label, "外来沙尘造成的重污染日");
 }
+
+#[test]
+fn plans_completed_years_compared_and_more_units() {
+    let figs = status("全年完成交通固定资产投资486.3亿元，为年度计划的101.3%。");
+    assert_eq!(figs[1].label, "交通固定资产投资年度计划完成率");
+    assert_eq!(one("全市营运车辆二氧化碳排放较2020年下降2.3%。").label, "全市营运车辆二氧化碳排放");
+    assert_eq!(found("集装箱吞吐量436万TEU"), [fig("436万TEU", 4.36e6, "TEU")]);
+    assert_eq!(one("港口岸电覆盖泊位增至41个。").label, "港口岸电覆盖泊位");
+}

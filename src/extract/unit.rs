@@ -103,6 +103,7 @@ const UNITS: &[(&str, &str, Class)] = &[
     ("毫升", "毫升", Class::Physical),
     ("升", "升", Class::Physical),
     ("标箱", "标箱", Class::Physical),
+    ("乘次", "乘次", Class::Classifier),
     ("英寸", "英寸", Class::Spec),
     ("吋", "吋", Class::Spec),
     ("岁", "岁", Class::Classifier),
@@ -214,7 +215,7 @@ const LATIN: &[&str] = &[
     "MPa", "kPa", "GPa", "Pa", "TWh", "GWh", "MWh", "kWh", "KWh", "GW", "MW", "kW", "KW", "kV", "KV", "mAh", "Wh", "W",
     "V", "km²", "km2", "m²", "m³", "km", "cm", "mm", "μm", "nm", "m", "kg", "mg", "μg", "t", "Tbps", "Gbps", "Mbps",
     "EB", "PB", "TB", "GB", "MB", "KB", "GHz", "MHz", "kHz", "Hz", "dB", "ppm", "EFlops", "PFlops", "TFlops", "EFLOPS",
-    "PFLOPS", "TFLOPS", "TOPS", "mL", "ml", "L",
+    "PFLOPS", "TFLOPS", "TOPS", "mL", "ml", "L", "TEU",
 ];
 
 /// Denominators of compound units: `片/月`, `微克/立方米`, `吨标准煤/万元`.

@@ -21,6 +21,9 @@ const MODIFIERS: &[&str] = &[
     "下半年",
     "新建",
     "建成",
+    "新开通",
+    "新开",
+    "新辟",
     "新增",
     "新设",
     "新认定",
@@ -204,7 +207,7 @@ pub fn key(name: &str) -> String {
     let tag = k[k.len() - tag_len..].to_owned();
     let mut stem = k[..k.len() - tag_len].to_owned();
     // (`社零额总量`: both go.)
-    while let Some(rest) = ["总额", "总数", "总量", "数量", "数"]
+    while let Some(rest) = ["总额", "总数", "总量", "保有量", "数量", "数"]
         .iter()
         .find_map(|t| stem.strip_suffix(t))
         .filter(|rest| rest.chars().count() >= 2)
@@ -231,6 +234,10 @@ pub fn unit_family(unit: &str) -> &str {
         "个" | "项" | "家" | "所" | "座" | "条" | "件" | "只" | "支" | "台" | "套" | "部" | "份" | "篇" | "处"
         | "户" | "宗" | "类" => "个",
         "次" | "场" | "期" | "轮" => "次",
+        // One unit written two ways.
+        "km/h" | "千米/小时" | "公里/小时" => "公里/小时",
+        "TEU" | "标箱" => "标箱",
+        "乘次" | "人次" => "人次",
         "人" | "名" | "位" => "人",
         other => other,
     }

@@ -155,3 +155,12 @@ fn a_line_holds_one_value_at_a_time() {
     let metric = |v: f64| &d.observations.iter().find(|o| o.value == v).unwrap().metric_id;
     assert_eq!(metric(1e12), metric(1.0261e12));
 }
+
+#[test]
+fn one_unit_written_two_ways_is_one_family() {
+    assert_eq!(identity::unit_family("km/h"), identity::unit_family("公里/小时"));
+    assert_eq!(identity::unit_family("TEU"), identity::unit_family("标箱"));
+    assert_eq!(identity::unit_family("乘次"), identity::unit_family("人次"));
+    assert_ne!(identity::unit_family("人次"), identity::unit_family("人"));
+    assert_eq!(identity::key("本市公共充电桩保有量"), identity::key("本市公共充电桩"));
+}
