@@ -96,8 +96,11 @@ fn goal_word_before(site: &Site, clause: usize) -> bool {
     while let Some((p, n, ())) = GOAL_WORDS.last_in(chars, clause, to) {
         let seek = n == 2 && chars[p..p + 2] == ['争', '取'];
         // 已建和在建…达到20个 counts what stands and what is being built.
-        let built_too =
-            n == 2 && chars[p..p + 2] == ['在', '建'] && p >= 1 && matches!(chars[p - 1], '和' | '及' | '与');
+        // 在建线路6条 counts what is being built now; 正在建设二期产能
+        // 20000片/月 is a capacity still to come.
+        let under_way = n == 2 && chars[p..p + 2] == ['在', '建'] && !(p >= 1 && chars[p - 1] == '正');
+        let built_too = under_way
+            && ((p >= 1 && matches!(chars[p - 1], '和' | '及' | '与')) || site.class == super::unit::Class::Classifier);
         let obtained = seek && site.column == Column::Status && !REACH_VERBS.contains_in(chars, p + n, site.start);
         if !(obtained || built_too) {
             return true;
@@ -201,7 +204,9 @@ fn is_target(site: &Site, clause: usize) -> bool {
     let clause_end = super::context::clause_end(chars, site.end);
     let mut from = site.end;
     while let Some((p, n, ())) = PLAN_VERBS.first_in(chars, from, clause_end) {
-        if PLANNED_ACTIONS.at(chars, p + n).is_some() && p - site.end <= 3 {
+        // (其余2项按计划推进: as planned, not a plan.)
+        let as_planned = p > 0 && chars[p - 1] == '按';
+        if PLANNED_ACTIONS.at(chars, p + n).is_some() && p - site.end <= 3 && !as_planned {
             return true;
         }
         from = p + n;

@@ -670,3 +670,10 @@ fn plans_completed_years_compared_and_more_units() {
     assert_eq!(found("集装箱吞吐量436万TEU"), [fig("436万TEU", 4.36e6, "TEU")]);
     assert_eq!(one("港口岸电覆盖泊位增至41个。").label, "港口岸电覆盖泊位");
 }
+
+#[test]
+fn things_under_construction_and_work_as_planned_are_no_goals() {
+    assert_eq!(status("目前在建线路6条。")[0].kind, Kind::Actual);
+    assert_eq!(status("同时正在建设二期产能20000片/月。")[0].kind, Kind::Target);
+    assert_eq!(status("其余2项按计划推进。")[0].kind, Kind::Actual);
+}
