@@ -6,8 +6,8 @@
 //! The bars are label ≥ 0.85, period ≥ 0.95, metric identity
 //! precision ≥ 0.95 and recall ≥ 0.85, pair F1 ≥ 0.9. Each set is held to a
 //! floor at today's score (so nothing slips back); the floors under the bars
-//! are the ones not met (shangwu's and jiaotong's identity recall,
-//! jiaotong's pairs), and the report printed by the test shows how far.
+//! are the ones not met (shangwu's and jiaotong's identity recall), and
+//! the report printed by the test shows how far.
 //! Raise a floor whenever a change lifts its score.
 
 use std::path::Path;
@@ -85,9 +85,9 @@ const SETS: &[Floor] = &[
         f1: 0.98,
         period: 0.98,
         precision: 0.98,
-        recall: 0.66,
+        recall: 0.68,
         label: 0.87,
-        pairs: 0.87,
+        pairs: 0.90,
     },
 ];
 

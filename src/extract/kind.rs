@@ -96,13 +96,12 @@ fn goal_word_before(site: &Site, clause: usize) -> bool {
     while let Some((p, n, ())) = GOAL_WORDS.last_in(chars, clause, to) {
         let seek = n == 2 && chars[p..p + 2] == ['争', '取'];
         // 已建和在建…达到20个 counts what stands and what is being built.
-        // 在建线路6条 counts what is being built now; 正在建设二期产能
-        // 20000片/月 is a capacity still to come.
+        // 在建线路6条、里程158.2公里 and 已建和在建…达到20个 count what is
+        // being built now; 正在建设二期产能20000片/月 is a capacity still to
+        // come.
         let under_way = n == 2 && chars[p..p + 2] == ['在', '建'] && !(p >= 1 && chars[p - 1] == '正');
-        let built_too = under_way
-            && ((p >= 1 && matches!(chars[p - 1], '和' | '及' | '与')) || site.class == super::unit::Class::Classifier);
         let obtained = seek && site.column == Column::Status && !REACH_VERBS.contains_in(chars, p + n, site.start);
-        if !(obtained || built_too) {
+        if !(obtained || under_way) {
             return true;
         }
         to = p;

@@ -253,6 +253,15 @@ fn describe_words(figures: &[Figure], i: usize, document: &Document, named: &[St
             },
         )
     };
+    // The last named level of the sentence before, in the same cell.
+    let level_before = || {
+        let last = (0..i).rev().find(|&k| figures[k].row == f.row && figures[k].sentence_start < f.sentence_start)?;
+        let sentence = figures[last].sentence_start;
+        (0..=last)
+            .rev()
+            .take_while(|&k| figures[k].sentence_start == sentence && figures[k].row == f.row)
+            .find(|&k| !no_name(&named[k]) && !crate::lexicon::is_rate_unit(&figures[k].unit))
+    };
     if no_name(&own) {
         // 一季度、上半年分别增长4.6%、5.9%: the growth of the sentence's subject.
         if let Some(k) = before.clone().find(|&k| !no_name(&named[k]) && figures[k].unit == f.unit) {
@@ -263,17 +272,8 @@ fn describe_words(figures: &[Figure], i: usize, document: &Document, named: &[St
         }
         // `与2013年相比下降64.2%` continues the sentence before: its last
         // named level is what changed.
-        let previous_sentence =
-            (0..i).rev().find(|&k| figures[k].row == f.row && figures[k].sentence_start < f.sentence_start);
-        if let Some(last) = previous_sentence {
-            let sentence = figures[last].sentence_start;
-            let level = (0..=last)
-                .rev()
-                .take_while(|&k| figures[k].sentence_start == sentence && figures[k].row == f.row)
-                .find(|&k| !no_name(&named[k]) && !crate::lexicon::is_rate_unit(&figures[k].unit));
-            if let Some(k) = level {
-                return named[k].clone();
-            }
+        if let Some(k) = level_before() {
+            return named[k].clone();
         }
         // A goal whose clause names nothing is about what its sentence
         // opens with.
@@ -283,8 +283,16 @@ fn describe_words(figures: &[Figure], i: usize, document: &Document, named: &[St
         }
         return own;
     }
+    // `上半年完成交通固定资产投资238.6亿元；全年完成投资512.7亿元`: an
+    // attribute in a sentence of its own is the sentence before's subject's,
+    // when that subject is measured in the same unit.
+    let subject = subject().or_else(|| {
+        level_before().filter(|&k| figures[k].unit == f.unit).map(|k| {
+            ATTRIBUTES.iter().fold(named[k].clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned))
+        })
+    });
     if attribute_only(&own)
-        && let Some(s) = subject()
+        && let Some(s) = subject
         && !s.is_empty()
         && !s.ends_with(&identity::normalise(&own))
     {

@@ -10,7 +10,7 @@
 //! one actual per target. A target nobody answers is kept, unanswered.
 
 use super::identity::{self, similarity};
-use crate::document::{Column, Document};
+use crate::document::{Column, Document, Period};
 use crate::extract::{Figure, Kind, Qualifier};
 
 /// A target and the figure answering it, as indices into the figure slice
@@ -47,10 +47,9 @@ pub fn pairs(document: &Document, figures: &[Figure], named: &[String]) -> Vec<P
         // sentence: `成交额增长36.6%` is the 流向长三角 contracts'), compared
         // by their keys: 社零额 is 社会消费品零售总额.
         let names: Vec<String> = named[start..end].iter().map(|n| identity::key(&identity::normalise(n))).collect();
-        let years: Vec<Option<i32>> =
-            slice.iter().map(|f| super::period_of(f, document).map(|p| p.end_year())).collect();
+        let periods: Vec<Option<Period>> = slice.iter().map(|f| super::period_of(f, document)).collect();
         out.extend(
-            row_pairs(slice, &names, &years)
+            row_pairs(slice, &names, &periods)
                 .into_iter()
                 .map(|p| Pair { target: start + p.target, actual: p.actual.map(|a| start + a) }),
         );
@@ -106,7 +105,8 @@ const PAIR_WINDOW: usize = 64;
 
 /// Scores every (target, candidate) of a row and assigns greedily, best
 /// first, one answer per target and one target per answer.
-fn row_pairs(row: &[Figure], names: &[String], years: &[Option<i32>]) -> Vec<Pair> {
+fn row_pairs(row: &[Figure], names: &[String], periods: &[Option<Period>]) -> Vec<Pair> {
+    let years: Vec<Option<i32>> = periods.iter().map(|p| p.map(|p| p.end_year())).collect();
     let targets: Vec<usize> = (0..row.len()).filter(|&i| row[i].kind == Kind::Target).collect();
     let contexts: Vec<String> = row.iter().map(context).collect();
     let mut scored: Vec<(f64, usize, usize)> = Vec::new();
@@ -153,7 +153,16 @@ fn row_pairs(row: &[Figure], names: &[String], years: &[Option<i32>]) -> Vec<Pai
                 continue;
             }
             let mismatch = is_increment(target) != is_increment(actual);
-            let score = words + 0.35 * closeness - if mismatch { 0.2 } else { 0.0 };
+            // A year's goal is answered by the year's figure before a part
+            // of the year's (上半年完成238.6亿元; 全年完成512.7亿元), and by
+            // what was done before what is expected (截至11月底3.21亿美元;
+            // 预计全年3.5亿美元左右), when the words say no more.
+            let part_year =
+                matches!((periods[t], periods[a]), (Some(t), Some(a)) if t.is_full_year() && !a.is_full_year());
+            let score = words + 0.35 * closeness
+                - if mismatch { 0.2 } else { 0.0 }
+                - if part_year { 0.05 } else { 0.0 }
+                - if actual.kind == Kind::Forecast { 0.05 } else { 0.0 };
             let related = words >= 0.15 && score >= 0.45;
             // 共计40余场 after a list of its parts: a total answers a goal
             // of the whole by its value.

@@ -164,3 +164,16 @@ fn one_unit_written_two_ways_is_one_family() {
     assert_ne!(identity::unit_family("人次"), identity::unit_family("人"));
     assert_eq!(identity::key("本市公共充电桩保有量"), identity::key("本市公共充电桩"));
 }
+
+#[test]
+fn an_attribute_alone_in_its_sentence_is_the_previous_subjects() {
+    let d = derive_years(
+        &[(2022, "上半年完成交通固定资产投资238.6亿元；全年完成投资512.7亿元，同比增长5.4%。")],
+        &Catalogue::default(),
+    );
+    let name = |v: f64| {
+        let id = &d.observations.iter().find(|o| (o.value - v).abs() < 1.0).unwrap().metric_id;
+        d.metrics.iter().find(|m| &m.id == id).unwrap().name.clone()
+    };
+    assert_eq!(name(5.127e10), "交通固定资产投资", "{:?}", d.metrics);
+}
