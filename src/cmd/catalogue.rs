@@ -17,11 +17,14 @@ pub fn suggest(db: &Path, catalogue: &Path, min_documents: usize) -> anyhow::Res
     let suggestions = suggest::suggestions(&derived, min_documents.max(1));
     let mut out = std::io::stdout().lock();
     out.write_all(suggest::to_toml(&suggestions).as_bytes())?;
+    let joins = suggest::joins(&derived);
+    out.write_all(suggest::joins_to_toml(&joins).as_bytes())?;
     eprintln!(
-        "{} metrics found in {} or more of {} reports; review them, then paste what holds into the catalogue",
+        "{} metrics found in {} or more of {} reports, and {} possible joins of metrics worded alike; review them, then paste what holds into the catalogue",
         suggestions.len(),
         min_documents.max(1),
-        docs.len()
+        docs.len(),
+        joins.len()
     );
     Ok(ExitCode::SUCCESS)
 }

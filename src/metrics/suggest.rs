@@ -8,11 +8,18 @@
 //! source) as comments above the entry, so the analyst can see at a glance
 //! whether the line is one quantity before confirming it, and adds the
 //! wordings as aliases.
+//!
+//! It also proposes joins the derivation did not dare make: two metrics
+//! worded alike (`公交分担率` / `公交出行分担率`, `储备冻猪肉` / `冻猪肉储备`),
+//! in one unit family, that never appear in the same report and never share
+//! a period — the signature of one quantity whose wording drifted from year
+//! to year. Joining them by rule would also join different quantities; a
+//! person decides, with both lines' values side by side.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::{Basis, Derived};
+use super::{Basis, Derived, identity};
 
 /// One metric worth naming in the catalogue.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +68,92 @@ pub fn suggestions(derived: &Derived, min_documents: usize) -> Vec<Suggestion> {
         });
     }
     out.sort_by(|a, b| b.values.len().cmp(&a.values.len()).then(a.name.cmp(&b.name)));
+    out
+}
+
+/// Two metrics that may be one: worded alike, in one unit family, never in
+/// the same report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// The two metrics, the one with more reported values first.
+    pub metrics: [Suggestion; 2],
+    /// How alike their names are, 0..=1 (see [`identity::similarity`]).
+    pub likeness: f64,
+}
+
+/// The least name likeness for a proposed join.
+const LIKENESS: f64 = 0.55;
+
+/// Proposed joins among the metrics found in text, most alike first.
+pub fn joins(derived: &Derived) -> Vec<Join> {
+    let all = suggestions(derived, 1);
+    let documents = |s: &Suggestion| s.values.iter().map(|v| v.2.clone()).collect::<BTreeSet<String>>();
+    let periods = |s: &Suggestion| s.values.iter().map(|v| v.0.clone()).collect::<BTreeSet<String>>();
+    let mut out = Vec::new();
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            if identity::unit_family(&a.unit) != identity::unit_family(&b.unit)
+                || !documents(a).is_disjoint(&documents(b))
+                || !periods(a).is_disjoint(&periods(b))
+            {
+                continue;
+            }
+            let ((a_agg, a_stem), (b_agg, b_stem)) = (aggregation_of(&a.name), aggregation_of(&b.name));
+            if a_agg != b_agg {
+                continue;
+            }
+            let likeness = identity::similarity(a_stem, b_stem);
+            if likeness >= LIKENESS {
+                out.push(Join { metrics: [a.clone(), b.clone()], likeness });
+            }
+        }
+    }
+    out.sort_by(|x, y| y.likeness.total_cmp(&x.likeness).then(x.metrics[0].name.cmp(&y.metrics[0].name)));
+    out
+}
+
+/// A metric name's aggregation words (`新增`, `累计`; `增速`, `较2019年变化`,
+/// `比重` …) and the stem they leave: a new count and a total are two
+/// metrics however alike their stems, and two changes since 2019 are not
+/// alike for sharing `较2019年变化`.
+fn aggregation_of(name: &str) -> ((&str, &str), &str) {
+    let prefix = ["新增", "累计"].into_iter().find(|p| name.starts_with(p)).unwrap_or("");
+    let rest = &name[prefix.len()..];
+    let suffix_at = ["年均增速", "增速", "环比", "较上年变化", "比重", "占比", "完成率"]
+        .into_iter()
+        .find_map(|w| rest.strip_suffix(w).map(|s| s.len()))
+        .or_else(|| rest.ends_with("年变化").then(|| rest.rfind('较')).flatten())
+        .unwrap_or(rest.len());
+    ((prefix, &rest[suffix_at..]), &rest[..suffix_at])
+}
+
+/// The proposed joins as commented-out `[[metric]]` entries: each names
+/// both wordings as aliases of the first, under both lines' values.
+pub fn joins_to_toml(joins: &[Join]) -> String {
+    let mut out = String::from(
+        "\n# Possible joins: metrics worded alike that no report holds together.\n\
+         # If both lines are one quantity, uncomment the entry and paste it.\n",
+    );
+    for j in joins {
+        let [a, b] = &j.metrics;
+        let _ = writeln!(out, "\n# 可能是同一指标（名称相似度 {:.2}）：{} / {}", j.likeness, a.name, b.name);
+        for s in [a, b] {
+            for (period, value, doc, row) in &s.values {
+                let _ = writeln!(
+                    out,
+                    "#   {}  {period}: {} {} ({doc} 第{row}行)",
+                    s.name,
+                    crate::numbers::plain(*value),
+                    s.display_unit
+                );
+            }
+        }
+        let _ = writeln!(out, "# [[metric]]");
+        let _ = writeln!(out, "# id = {}", quoted(&a.id));
+        let _ = writeln!(out, "# name = {}", quoted(&a.name));
+        let _ = writeln!(out, "# unit = {}", quoted(&a.unit));
+        let _ = writeln!(out, "# aliases = [{}, {}]", quoted(&a.name), quoted(&b.name));
+    }
     out
 }
 

@@ -177,3 +177,26 @@ fn an_attribute_alone_in_its_sentence_is_the_previous_subjects() {
     };
     assert_eq!(name(5.127e10), "交通固定资产投资", "{:?}", d.metrics);
 }
+
+#[test]
+fn joins_proposed_for_drifting_wordings_join_once_pasted() {
+    let years = [(2020, "落实政府储备，储备冻猪肉300吨。"), (2021, "冻猪肉储备保持在300吨。")];
+    let d = derive_years(&years, &Catalogue::default());
+    let ids: std::collections::BTreeSet<&str> = d.observations.iter().map(|o| o.metric_id.as_str()).collect();
+    assert_eq!(ids.len(), 2, "text alone keeps the wordings apart");
+    let joins = suggest::joins(&d);
+    assert_eq!(joins.len(), 1, "{joins:?}");
+    // The analyst uncomments the proposal and pastes it.
+    let toml: String = suggest::joins_to_toml(&joins)
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .filter(|l| l.starts_with("[[metric]]") || l.contains(" = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let d = derive_years(&years, &Catalogue::parse(&toml).unwrap());
+    let ids: std::collections::BTreeSet<&str> = d.observations.iter().map(|o| o.metric_id.as_str()).collect();
+    assert_eq!(ids.len(), 1, "one line once confirmed: {toml}");
+    // A new count and a total are never proposed as one.
+    let d = derive_years(&[(2020, "新增便民网点48个。"), (2021, "累计便民网点1141个。")], &Catalogue::default());
+    assert!(suggest::joins(&d).is_empty());
+}
