@@ -397,18 +397,10 @@ struct ReviewPage {
 /// answers, each linked to its metric and its row.
 pub fn review(site: &Site, _: &str) -> Reply {
     with_conn(site, |conn| {
-        let flagged = query(
-            conn,
-            "SELECT m.id AS metric_id, m.name AS metric, m.display_unit AS unit, \
-             (SELECT count(*) FROM metric_series s WHERE s.metric_id = m.id) AS periods, m.review AS reason \
-             FROM metrics m WHERE m.review IS NOT NULL ORDER BY metric",
-        );
-        let unanswered = query(
-            conn,
-            "SELECT metric_id, metric, period_label, target / scale AS target, display_unit AS unit, target_text, \
-             doc_id, row, target_seq AS figure_seq FROM attainment WHERE actual IS NULL \
-             AND year(period_end) <= (SELECT max(year) FROM documents) ORDER BY metric, period",
-        );
+        // (Compiled in from queries/, where analysts find them too: the page
+        // does not depend on the folder a server was pointed at.)
+        let flagged = query(conn, include_str!("../../queries/review_flagged.sql"));
+        let unanswered = query(conn, include_str!("../../queries/review_unanswered.sql"));
         match (flagged, unanswered) {
             (Ok(f), Ok(u)) => {
                 let mut flagged = dashboard::table(&f, None);
