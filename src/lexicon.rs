@@ -48,6 +48,11 @@ pub fn averages_a_change(text: &str) -> bool {
     })
 }
 
+/// Words that measure a change against the year before, longest first
+/// (`较上年同期` before `较上年`): a year-on-year change is what a bare 增速
+/// means, so names and keys can do without them.
+pub const YEAR_ON_YEAR: &[&str] = &["较上年同期", "比上年同期", "较上年", "比上年", "同比"];
+
 /// Words of an increment before a count: what was added in the period,
 /// not the level at its end.
 pub const INCREMENT: &[&str] = &[

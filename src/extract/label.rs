@@ -250,19 +250,16 @@ pub fn predicate(chars: &[char], from: usize, unit: &str) -> Option<String> {
     let mut i = from;
     // 与14所高校: a co-subject counted on its own.
     if matches!(chars.get(i), Some('与' | '和' | '同' | '跟'))
-        && let Some(n) = super::number::read(chars, i + 1, &|k| super::unit::starts_here(chars, k))
-        && let Some(unit) = super::unit::at(chars, n.end)
+        && let Some((_, figure_end)) = figure_at(chars, i + 1)
     {
-        let head_end = forward(chars, n.end + unit.len).map_or(n.end + unit.len, |(_, e)| e);
+        let head_end = forward(chars, figure_end).map_or(figure_end, |(_, e)| e);
         i = head_end.min(to);
     }
     let mut end = i;
     let mut before_figure = false;
     while end < to {
         if super::number::may_start(chars[end])
-            && let Some(n) = super::number::read(chars, end, &|k| super::unit::starts_here(chars, k))
-            && let Some(next) = super::unit::at(chars, n.end)
-            && !(end > 0 && chars[end - 1] == '第')
+            && let Some((next, _)) = figure_at(chars, end)
         {
             if next.name == unit {
                 return None;
@@ -312,12 +309,19 @@ fn forward(chars: &[char], end: usize) -> Option<(String, usize)> {
 }
 
 fn starts_figure(chars: &[char], i: usize) -> bool {
+    figure_at(chars, i).is_some()
+}
+
+/// The figure starting at `i`, if one does: its unit and where it ends.
+fn figure_at(chars: &[char], i: usize) -> Option<(super::unit::Unit, usize)> {
     // 第四批: an ordinal, not a count.
     if i > 0 && chars[i - 1] == '第' {
-        return false;
+        return None;
     }
-    super::number::read(chars, i, &|k| super::unit::starts_here(chars, k))
-        .is_some_and(|n| super::unit::at(chars, n.end).is_some())
+    let n = super::number::read(chars, i, &|k| super::unit::starts_here(chars, k))?;
+    let unit = super::unit::at(chars, n.end)?;
+    let end = n.end + unit.len;
+    Some((unit, end))
 }
 
 /// The topic before the figure: the clause up to it, after the last verb

@@ -127,12 +127,7 @@ impl Site<'_> {
         if !totals.iter().any(|w| self.after(w)) || label::head_after(self.chars, self.end).is_some() {
             return None;
         }
-        let items: Vec<&Figure> = self
-            .earlier
-            .iter()
-            .rev()
-            .take_while(|f| f.span.0 >= self.sentence_start && f.span.1 <= self.start && f.unit == self.unit.name)
-            .collect();
+        let items: Vec<&Figure> = self.in_sentence().take_while(|f| f.unit == self.unit.name).collect();
         if items.len() < 2 || items.iter().any(|f| f.label.is_empty()) {
             return None;
         }
@@ -174,10 +169,7 @@ impl Site<'_> {
             .into_iter()
             // (PM10、NO2同比分别下降: the comparison is the rate's, not a name's.)
             .map(|n| {
-                ["较上年同期", "比上年同期", "较上年", "比上年", "同比"]
-                    .iter()
-                    .find_map(|w| n.strip_suffix(w))
-                    .map_or(n.clone(), str::to_owned)
+                crate::lexicon::YEAR_ON_YEAR.iter().find_map(|w| n.strip_suffix(w)).map_or(n.clone(), str::to_owned)
             })
             // 其中PM10、NO2同比分别下降1.8%和11.5%, after PM10…年均浓度分别为…:
             // the names an earlier figure of the cell gave in full.

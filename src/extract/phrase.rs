@@ -219,6 +219,12 @@ const LINKS: &[&str] = &[
     "环比", "较", "比", "累计", "新增",
 ];
 
+/// The words no relative clause holds: links, words of change, words of
+/// an increment.
+fn link_words() -> impl Iterator<Item = &'static &'static str> {
+    LINKS.iter().chain(crate::lexicon::CHANGE_WORDS).chain(crate::lexicon::INCREMENT)
+}
+
 /// Words a relative clause does without: the reporting agency as the
 /// object of a preposition (`向我委`), adverbs of time and manner (`已`,
 /// `正式`), aspect particles.
@@ -234,9 +240,8 @@ fn negates(word: &str) -> bool {
 /// What a clause says of the figure that is its subject, as a relative
 /// clause in front of the counted noun: `在北京证券交易所上市`, `通过审议拟在
 /// 份额转让平台开展转让工作`, `提出份额转让申请` (of `已向我委正式提出份额转让
-/// 申请`), `联合培养工程硕士` (of `与14所高校联合培养工程硕士`, whose
-/// co-subject is counted on its own). `text` runs from the counted noun's
-/// end to the next figure or the clause's end. None unless it holds a verb
+/// 申请`). `text` runs from the counted noun's end (or a co-subject's, see
+/// [`super::label::predicate`]) to the next figure or the clause's end. None unless it holds a verb
 /// and no word that links the subject to another figure or changes it
 /// (`为`, `达到`, `同比增长`): then it is not said of the subject. It must
 /// open as a predicate does, with a verb, a preposition or an adverb:
@@ -254,9 +259,7 @@ pub fn relative(text: &str, before_figure: bool) -> Option<String> {
         .strip_prefix('为')
         .filter(|rest| ["造成", "导致", "引起", "所致"].iter().any(|w| rest.ends_with(w)) && rest.chars().count() >= 3);
     let text = passive.unwrap_or(text);
-    let words_of_links = LINKS.iter().chain(crate::lexicon::CHANGE_WORDS).chain(crate::lexicon::INCREMENT);
-    if text.chars().count() > MAX_CHARS + 10
-        || words_of_links.filter(|w| w.chars().count() > 1).any(|w| text.contains(w))
+    if text.chars().count() > MAX_CHARS + 10 || link_words().filter(|w| w.chars().count() > 1).any(|w| text.contains(w))
     {
         return None;
     }
@@ -280,10 +283,9 @@ pub fn relative(text: &str, before_figure: bool) -> Option<String> {
     if tags.iter().all(|t| AGENCY.contains(&t.word) || dropped_from_relative(t)) {
         return None;
     }
-    let links = |w: &str| {
-        LINKS.contains(&w) || crate::lexicon::CHANGE_WORDS.contains(&w) || crate::lexicon::INCREMENT.contains(&w)
-    };
-    if tags.iter().any(|t| links(t.word)) || !tags.iter().any(|t| matches!(t.tag, "v" | "vd" | "vi")) {
+    if tags.iter().any(|t| link_words().any(|w| *w == t.word))
+        || !tags.iter().any(|t| matches!(t.tag, "v" | "vd" | "vi"))
+    {
         return None;
     }
     let mut out = String::new();
@@ -312,8 +314,9 @@ pub fn relative(text: &str, before_figure: bool) -> Option<String> {
 }
 
 /// Does the clause before a figure leave the figure its subject? Only
-/// function words (`其中`, `已`: the figure starts its clause), a verb that makes others act or says
-/// things exist (`支持`, `已有`), with the examples of a list after it
+/// function words (`其中`, `已`: the figure starts its clause), a verb that
+/// makes others act or says things exist (`支持`, `已有`), with the examples
+/// of a list after it
 /// (`引导创新工场、中金等`), or a co-subject joined by `与` (`园区企业与`,
 /// when `co_subject` says a figure counted it).
 pub fn leaves_subject(text: &str, co_subject: bool) -> bool {
@@ -321,19 +324,18 @@ pub fn leaves_subject(text: &str, co_subject: bool) -> bool {
         return true;
     }
     let tags = tagged(text, false);
-    let function = is_function;
     if co_subject
         && tags.last().is_some_and(|t| matches!(t.word, "与" | "和" | "同" | "跟"))
         && tags[..tags.len() - 1].iter().all(|t| opens_a_name(t.tag))
     {
         return true;
     }
-    let Some(pivot) = tags.iter().position(|t| !function(t)) else { return true };
+    let Some(pivot) = tags.iter().position(|t| !is_function(t)) else { return true };
     if !PIVOTS.contains(&tags[pivot].word) {
         return false;
     }
     let rest = &tags[pivot + 1..];
-    rest.iter().all(function) || (text.ends_with('等') && text.contains('、') && rest.iter().all(|t| t.word != "，"))
+    rest.iter().all(is_function) || (text.ends_with('等') && text.contains('、') && rest.iter().all(|t| t.word != "，"))
 }
 
 /// Verbs of scope: what a measure, a pilot or a plan takes in (`试点涵盖

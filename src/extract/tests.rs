@@ -649,7 +649,7 @@ fn a_sessions_name_is_no_count() {
 }
 
 #[test]
-fn acts_done_to_one_thing_and_what_is_carried_out_name_it() {
+fn acts_done_to_one_thing_and_days_spoken_of_name_them() {
     assert_eq!(one("完成排污许可证核发和登记管理1.1万余家。").label, "排污许可证核发和登记管理");
     // Said of the days, with no noun before them.
     let figs = status("全年共有30天受到外来沙尘直接影响。");

@@ -216,7 +216,7 @@ pub fn key(name: &str) -> String {
     }
     // `PM10年均浓度同比增速`: a year-on-year change is what 增速 means.
     if tag_len > 0 {
-        for basis in ["较上年同期", "比上年同期", "较上年", "比上年", "同比"] {
+        for basis in crate::lexicon::YEAR_ON_YEAR {
             if let Some(rest) = stem.strip_suffix(basis).filter(|rest| rest.chars().count() >= 2) {
                 stem = rest.to_owned();
             }

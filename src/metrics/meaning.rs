@@ -117,7 +117,7 @@ impl Aggregation {
         // Said already: 同比, 比上年, 较上年同期, 两年平均, 较2013年.
         let said = match self {
             Aggregation::Change => {
-                ["同比", "比上年", "较上年", "上年同期", "比去年", "较去年"].iter().any(|w| named.contains(w))
+                crate::lexicon::YEAR_ON_YEAR.iter().chain(&["上年同期", "比去年", "较去年"]).any(|w| named.contains(w))
             }
             Aggregation::AverageChange => named.contains("年均") || named.contains("平均"),
             _ => named.contains(basis) || named.contains(&basis.replacen('较', "比", 1)),
@@ -190,6 +190,12 @@ const ATTRIBUTES: &[&str] = &[
     "面积",
 ];
 
+/// A subject's name without the attributes it ends with (`诉求响应率` →
+/// `诉求`): what an attribute said later is an attribute of.
+fn without_attributes(name: &str) -> String {
+    ATTRIBUTES.iter().fold(name.to_owned(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned))
+}
+
 /// Is `label`, stripped of its years and modifiers, no name at all?
 fn no_name(label: &str) -> bool {
     let key = identity::normalise(label);
@@ -243,7 +249,7 @@ fn describe_words(figures: &[Figure], i: usize, document: &Document, named: &[St
                 let name = &named[k];
                 // The subject of an attribute is a thing, not another attribute
                 // (`…诉求响应率，解决率93.6%`: the 诉求, not their 响应率).
-                let n = ATTRIBUTES.iter().fold(name.clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned));
+                let n = without_attributes(name);
                 let chars: Vec<char> = n.chars().collect();
                 if chars.len() > 5 && chars[chars.len() - 1] == '率' {
                     chars[..chars.len() - 3].iter().collect()
@@ -286,11 +292,8 @@ fn describe_words(figures: &[Figure], i: usize, document: &Document, named: &[St
     // `上半年完成交通固定资产投资238.6亿元；全年完成投资512.7亿元`: an
     // attribute in a sentence of its own is the sentence before's subject's,
     // when that subject is measured in the same unit.
-    let subject = subject().or_else(|| {
-        level_before().filter(|&k| figures[k].unit == f.unit).map(|k| {
-            ATTRIBUTES.iter().fold(named[k].clone(), |n, a| n.strip_suffix(a).map_or(n.clone(), str::to_owned))
-        })
-    });
+    let subject = subject()
+        .or_else(|| level_before().filter(|&k| figures[k].unit == f.unit).map(|k| without_attributes(&named[k])));
     if attribute_only(&own)
         && let Some(s) = subject
         && !s.is_empty()

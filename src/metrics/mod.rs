@@ -275,7 +275,9 @@ struct Read {
     named: Vec<String>,
     periods: Vec<Option<Period>>,
     aggs: Vec<meaning::Aggregation>,
-    units: Vec<String>,
+    /// Each figure's wording as an identity (see [`identity::key`], with
+    /// its unit family), to count the reports it recurs in.
+    keys: Vec<String>,
 }
 
 impl Read {
@@ -289,17 +291,16 @@ impl Read {
         }
         // Each figure's period, read once from its sentence.
         let periods: Vec<Option<Period>> = figures.iter().map(|f| period_of(f, doc)).collect();
-        let aggs = figures.iter().zip(&periods).zip(&named).map(|((f, &p), n)| meaning::aggregation(f, p, n)).collect();
-        let units = figures.iter().map(|f| f.unit.clone()).collect();
-        Read { named, periods, aggs, units }
-    }
-
-    /// The identity of figure `i`'s wording (see [`identity::key`]), to
-    /// count the reports it recurs in.
-    fn key(&self, i: usize) -> String {
-        let unit = &self.units[i];
-        let name = self.aggs[i].name_in(&identity::normalise(&self.named[i]), unit);
-        format!("{}\u{1f}{}", identity::key(&name), identity::unit_family(unit))
+        let aggs: Vec<meaning::Aggregation> =
+            figures.iter().zip(&periods).zip(&named).map(|((f, &p), n)| meaning::aggregation(f, p, n)).collect();
+        let keys = (0..figures.len())
+            .map(|i| {
+                let unit = &figures[i].unit;
+                let name = aggs[i].name_in(&identity::normalise(&named[i]), unit);
+                format!("{}\u{1f}{}", identity::key(&name), identity::unit_family(unit))
+            })
+            .collect();
+        Read { named, periods, aggs, keys }
     }
 }
 
@@ -327,16 +328,15 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     let reads: Vec<Read> = inputs.iter().map(|input| Read::of(input.document, input.figures)).collect();
     let mut reach: HashMap<String, usize> = HashMap::new();
     for read in &reads {
-        let keys: HashSet<String> = (0..read.named.len()).map(|i| read.key(i)).collect();
-        for k in keys {
-            *reach.entry(k).or_default() += 1;
+        for k in read.keys.iter().collect::<HashSet<_>>() {
+            *reach.entry(k.clone()).or_default() += 1;
         }
     }
 
     for (input, read) in inputs.iter().zip(&reads) {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
-        let Read { named, periods, aggs, units: _ } = read;
+        let Read { named, periods, aggs, keys } = read;
         let pairs = pair::pairs(doc, figures, named);
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
@@ -353,7 +353,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
         for p in pairs {
             let t = &figures[p.target];
             let Some(own) = registry.metric_of(&named[p.target], &t.unit, aggs[p.target]) else { continue };
-            let reached = |i: usize| reach.get(&read.key(i)).copied().unwrap_or(0);
+            let reached = |i: usize| reach.get(&keys[i]).copied().unwrap_or(0);
             let answer = p.actual.filter(|&a| {
                 figures[a].unit == t.unit
                     && registry.metrics[&own].source != "catalogue"
@@ -421,7 +421,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
                     // (突破万亿元，达到10261亿元: a bound is no second value.)
                     && figures[j].qualifier == Qualifier::Exact
                     && f.qualifier == Qualifier::Exact
-                    && observed.get(&j) == Some(&(metric_id.clone(), period))
+                    && observed.get(&j).is_some_and(|(m, p)| *m == metric_id && *p == period)
             });
             let metric_id = if clash && !metric_for.contains_key(&i) {
                 registry.metric_worded(&named[i], &f.unit, aggs[i], true).unwrap_or(metric_id)

@@ -87,14 +87,17 @@ const LIKENESS: f64 = 0.55;
 /// Proposed joins among the metrics found in text, most alike first.
 pub fn joins(derived: &Derived) -> Vec<Join> {
     let all = suggestions(derived, 1);
-    let documents = |s: &Suggestion| s.values.iter().map(|v| v.2.clone()).collect::<BTreeSet<String>>();
-    let periods = |s: &Suggestion| s.values.iter().map(|v| v.0.clone()).collect::<BTreeSet<String>>();
+    // Each metric's reports and periods, gathered once for every pair.
+    let seen: Vec<(BTreeSet<&str>, BTreeSet<&str>)> = all
+        .iter()
+        .map(|s| (s.values.iter().map(|v| v.2.as_str()).collect(), s.values.iter().map(|v| v.0.as_str()).collect()))
+        .collect();
     let mut out = Vec::new();
     for (i, a) in all.iter().enumerate() {
-        for b in &all[i + 1..] {
+        for (k, b) in all.iter().enumerate().skip(i + 1) {
             if identity::unit_family(&a.unit) != identity::unit_family(&b.unit)
-                || !documents(a).is_disjoint(&documents(b))
-                || !periods(a).is_disjoint(&periods(b))
+                || !seen[i].0.is_disjoint(&seen[k].0)
+                || !seen[i].1.is_disjoint(&seen[k].1)
             {
                 continue;
             }
