@@ -71,6 +71,12 @@ pub const INCREMENT: &[&str] = &[
     "新辟",
 ];
 
+/// Verbs that finish making something counted (`建成一刻钟便民生活圈4个`,
+/// `认定区级示范街区3个`): in a year's report, unless a running total says
+/// otherwise (`累计建成`), what they count was added that year, as `新建`
+/// and `新认定` say outright. (`建成区` is a noun: the built-up area.)
+pub const MADE: &[&str] = &["建成", "认定"];
+
 /// Words of time, comparison or intent that stand where a name would
 /// (`同比上升`, `与2013年相比`, `力争控制在`): a label of these alone names
 /// nothing, and the figure takes its subject from the sentence.

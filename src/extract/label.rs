@@ -108,7 +108,7 @@ pub fn label(chars: &[char], floor: usize, start: usize, end: usize, unit: &str,
         }
     };
     let room = MAX_LABEL_CHARS.saturating_sub(head.chars().count());
-    let before = words_before(chars, clause, from, room);
+    let before = words_before(chars, clause, without_means(chars, clause, from), room);
     let skip = before.chars().count().saturating_sub(room);
     let name: String = before.chars().skip(skip).chain(head.chars()).collect();
     // 出现重污染日8天: a light verb at the front says only that it came about.
@@ -123,6 +123,22 @@ fn words_before(chars: &[char], clause: usize, from: usize, room: usize) -> Stri
     let from = from.max(clause);
     let text: String = chars[from.saturating_sub(room + 4).max(clause)..from].iter().collect();
     super::phrase::modifiers(&text)
+}
+
+/// Where the words before a head end once a means clause is passed over:
+/// `限额以上单位[通过公共网络实现的]网上零售额` is the units' online sales,
+/// whatever channel carried them; `通过…实现` says how, not what. Returns
+/// `from` itself when no such clause ends there.
+fn without_means(chars: &[char], clause: usize, from: usize) -> usize {
+    let text = &chars[clause..from];
+    let ends_with = |w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        text.ends_with(&w)
+    };
+    if !ends_with("实现") {
+        return from;
+    }
+    text.windows(2).rposition(|w| w == ['通', '过'] || w == ['经', '由']).map_or(from, |p| clause + p)
 }
 
 /// The words in front of the head of the figure at `start` (read
@@ -391,6 +407,12 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize
         phrase = noun_text(&chars[from..end]);
     }
     let phrase = phrase.trim_start_matches(['的', '之']);
+    // `通过线上平台、专馆专柜等渠道销售…`: the channels a means clause lists
+    // end at 等渠道 (等方式, 等途径); what follows is what was done.
+    let phrase = match from.checked_sub(1).map(|k| chars[k]) {
+        Some('等') => ["渠道", "方式", "途径", "形式"].iter().find_map(|w| phrase.strip_prefix(w)).unwrap_or(phrase),
+        _ => phrase,
+    };
     // A list number left before the words (`（2）运用…`), not a name's
     // digits (`3D打印`).
     let unnumbered = phrase.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');

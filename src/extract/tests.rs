@@ -286,6 +286,15 @@ fn labels_name_what_is_counted() {
 }
 
 #[test]
+fn a_means_clause_is_no_part_of_the_name() {
+    // `通过…实现的` says how the sales were made, not whose they are.
+    let figs = status("限额以上单位通过公共网络实现的网上零售额163.5亿元，同比增长8.1%。");
+    assert_eq!(figs[0].label, "限额以上单位网上零售额");
+    // The channels a means clause lists end at 等渠道.
+    assert_eq!(status("通过线上平台、专馆专柜等渠道销售扶贫地区农产品1.26亿元。")[0].label, "销售扶贫地区农产品");
+}
+
+#[test]
 fn what_a_clause_says_of_its_counted_subject_names_it() {
     assert_eq!(one("130家创新型企业在北京证券交易所上市。").label, "在北京证券交易所上市的创新型企业");
     // The agency as the object of a preposition, and adverbs, go.

@@ -128,6 +128,15 @@ pub fn letters(label: &str) -> String {
             out.extend(&chars[start..i]);
             continue;
         }
+        // 2号线 and 6号线 are two lines: a number before 号 is a name's.
+        if c.is_ascii_digit() {
+            let end = chars[i..].iter().position(|d| !d.is_ascii_digit()).map_or(chars.len(), |p| i + p);
+            if chars.get(end) == Some(&'号') {
+                out.extend(&chars[i..end]);
+            }
+            i = end;
+            continue;
+        }
         // Ⅰ-Ⅲ类: Roman class numerals, and the dash of their range.
         let roman = crate::extract::is_roman;
         if crate::extract::is_cjk(c) || roman(c) || (matches!(c, '-' | '－') && i > 0 && roman(chars[i - 1])) {
@@ -281,6 +290,12 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_names_keep_their_numbers() {
+        assert_ne!(normalise("轨道交通2号线年度计划完成率"), normalise("轨道交通6号线年度计划完成率"));
+        assert_eq!(letters("2023年新建12个平台"), "年新建个平台");
+    }
 
     #[test]
     fn modifiers_and_years_are_stripped() {

@@ -337,11 +337,21 @@ pub fn aggregation(f: &Figure, period: Option<Period>, name: &str) -> Aggregatio
         }
         return Aggregation::Change;
     }
-    // 自2014年以来累计…, and 新增25家，累计达到531家: a total over years.
-    if period.is_some_and(|p| p.is_span()) || before.contains("累计") {
+    // 自2014年以来累计…: a total over years.
+    if period.is_some_and(|p| p.is_span()) {
         return Aggregation::Cumulative;
     }
+    // 新增25家，累计达到531家: with no start named, a running total is
+    // the stock at the period's end, what other years call 总数 or 保有量
+    // (`公共充电桩累计达到1.52万个` / `公共充电桩总数达到1.79万个`).
+    if before.contains("累计") {
+        return Aggregation::Level;
+    }
     if !percent && crate::lexicon::INCREMENT.iter().any(|w| before.contains(w) || f.label.contains(w)) {
+        return Aggregation::Increment;
+    }
+    let made = before.replace("建成区", "");
+    if !percent && crate::lexicon::MADE.iter().any(|w| made.contains(w)) {
         return Aggregation::Increment;
     }
     Aggregation::Level

@@ -11,6 +11,7 @@
 
 pub mod attain;
 pub mod catalogue;
+mod drift;
 pub mod identity;
 pub mod meaning;
 pub mod pair;
@@ -147,6 +148,9 @@ struct Registry<'c> {
     metrics: BTreeMap<String, Metric>,
     /// Labels already resolved: the same wordings recur across reports.
     known: HashMap<(String, String), Option<String>>,
+    /// Wordings that a target and its answer showed to be one quantity
+    /// (see [`Synonyms`]), by stem key, to the wording their line takes.
+    synonyms: Synonyms,
 }
 
 impl Registry<'_> {
@@ -178,7 +182,12 @@ impl Registry<'_> {
     fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<String> {
         // The catalogue names whole metrics: `新增X` is not the entry `X`.
         let name = if strict { identity::letters(label) } else { identity::normalise(label) };
-        if let Some(e) = self.catalogue.lookup(&agg.name_in(&name, unit), unit) {
+        let entry = self.catalogue.lookup(&agg.name_in(&name, unit), unit);
+        let name = match self.synonyms.line_of(&name) {
+            Some(line) if entry.is_none() && !strict => line.to_owned(),
+            _ => name,
+        };
+        if let Some(e) = entry.or_else(|| self.catalogue.lookup(&agg.name_in(&name, unit), unit)) {
             let id = e.id.clone();
             self.metrics.entry(id.clone()).or_insert_with(|| {
                 let display = e.display_unit.clone().unwrap_or_else(|| e.unit.clone());
@@ -278,6 +287,8 @@ struct Read {
     /// Each figure's wording as an identity (see [`identity::key`], with
     /// its unit family), to count the reports it recurs in.
     keys: Vec<String>,
+    /// The document's targets and the figures answering them.
+    pairs: Vec<pair::Pair>,
 }
 
 impl Read {
@@ -300,14 +311,96 @@ impl Read {
                 format!("{}\u{1f}{}", identity::key(&name), identity::unit_family(unit))
             })
             .collect();
-        Read { named, periods, aggs, keys }
+        let pairs = pair::pairs(doc, figures, &named);
+        Read { named, periods, aggs, keys, pairs }
+    }
+}
+
+/// Wordings of one quantity that pairing has shown to be one: a goal
+/// written `港口集装箱吞吐量达到430万标箱` and answered by `集装箱吞吐量436万
+/// TEU` says the two wordings name one line, so the same words elsewhere —
+/// the year's forecast (`预计全年集装箱吞吐量达到465万标箱`), its growth rate
+/// (`集装箱吞吐量同比增长5.7%`), another year's report — join that line too.
+/// The evidence is a pair of one aggregation and one unit family; the line
+/// takes the wording used in the most reports.
+#[derive(Default)]
+struct Synonyms {
+    /// Stem key (see [`identity::key`] of a normalised name) to the
+    /// normalised wording its line takes.
+    line: HashMap<String, String>,
+}
+
+impl Synonyms {
+    fn learn(inputs: &[Input], reads: &[Read]) -> Synonyms {
+        // How many reports use each stem, and the wording seen for it.
+        let mut reach: HashMap<String, usize> = HashMap::new();
+        let mut wording: HashMap<String, String> = HashMap::new();
+        let stem = |name: &str| {
+            let n = identity::normalise(name);
+            (identity::key(&n), n)
+        };
+        for read in reads {
+            let mut seen = HashSet::new();
+            for name in &read.named {
+                let (k, n) = stem(name);
+                if seen.insert(k.clone()) {
+                    *reach.entry(k.clone()).or_default() += 1;
+                }
+                wording.entry(k).or_insert(n);
+            }
+        }
+        // Union-find over stems joined by a pair.
+        let mut parent: HashMap<String, String> = HashMap::new();
+        fn root(parent: &HashMap<String, String>, mut k: String) -> String {
+            while let Some(p) = parent.get(&k).filter(|p| **p != k) {
+                k = p.clone();
+            }
+            k
+        }
+        for (input, read) in inputs.iter().zip(reads) {
+            let figures = input.figures;
+            for p in &read.pairs {
+                let Some(a) = p.actual else { continue };
+                if read.aggs[a] != read.aggs[p.target]
+                    || identity::unit_family(&figures[a].unit) != identity::unit_family(&figures[p.target].unit)
+                {
+                    continue;
+                }
+                let ((kt, _), (ka, _)) = (stem(&read.named[p.target]), stem(&read.named[a]));
+                if kt.chars().count() < 2 || ka.chars().count() < 2 {
+                    continue;
+                }
+                let (rt, ra) = (root(&parent, kt), root(&parent, ka));
+                if rt == ra {
+                    continue;
+                }
+                // The root is the stem more reports use (the target's on a tie).
+                let reached = |k: &String| reach.get(k).copied().unwrap_or(0);
+                let (keep, join) = if reached(&ra) > reached(&rt) { (ra, rt) } else { (rt, ra) };
+                parent.insert(join, keep);
+            }
+        }
+        let line = parent
+            .keys()
+            .map(|k| {
+                let r = root(&parent, k.clone());
+                (k.clone(), wording.get(&r).cloned().unwrap_or(r))
+            })
+            .collect();
+        Synonyms { line }
+    }
+
+    /// The wording the line of normalised name `name` takes, if pairing
+    /// joined it to another.
+    fn line_of(&self, name: &str) -> Option<&str> {
+        self.line.get(&identity::key(name)).map(String::as_str).filter(|l| *l != name)
     }
 }
 
 /// The targets of a document and the figures that answer them, as
 /// [`derive`] pairs them.
 pub fn pairs_of(doc: &Document, figures: &[Figure]) -> Vec<pair::Pair> {
-    pair::pairs(doc, figures, &Read::of(doc, figures).named)
+    Read::of(doc, figures).pairs
 }
 
 /// [`derive`] over documents held with their figures, as the store reads
@@ -319,13 +412,15 @@ pub fn derive_documents(docs: &[(Document, Vec<Figure>)], catalogue: &Catalogue)
 
 /// Derives metrics, observations and targets from documents.
 pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
-    let mut registry = Registry { catalogue: catalogue.index(), metrics: BTreeMap::new(), known: HashMap::new() };
     let (mut observations, mut targets, mut meanings) = (Vec::new(), Vec::new(), Vec::new());
     let tolerance = catalogue.settings.approx_tolerance;
 
     // Every document read first: which wordings recur across reports
     // decides, below, the name a target and its answer share.
     let reads: Vec<Read> = inputs.iter().map(|input| Read::of(input.document, input.figures)).collect();
+    let synonyms = Synonyms::learn(inputs, &reads);
+    let mut registry =
+        Registry { catalogue: catalogue.index(), metrics: BTreeMap::new(), known: HashMap::new(), synonyms };
     let mut reach: HashMap<String, usize> = HashMap::new();
     for read in &reads {
         for k in read.keys.iter().collect::<HashSet<_>>() {
@@ -336,8 +431,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     for (input, read) in inputs.iter().zip(&reads) {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
-        let Read { named, periods, aggs, keys } = read;
-        let pairs = pair::pairs(doc, figures, named);
+        let Read { named, periods, aggs, keys, pairs } = read;
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
         let answers: Vec<usize> = pairs.iter().filter_map(|p| p.actual).collect();
@@ -482,9 +576,11 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     }
 
     apply_catalogue_targets(catalogue, &mut registry, &observations, &mut targets);
-    let mut metrics: Vec<Metric> = registry.metrics.into_values().collect();
-    flag_jumps(&mut metrics, &observations, catalogue.settings.jump_factor);
-    Derived { metrics, observations, targets, meanings }
+    let metrics: Vec<Metric> = registry.metrics.into_values().collect();
+    let mut derived = Derived { metrics, observations, targets, meanings };
+    drift::join(&mut derived);
+    flag_jumps(&mut derived.metrics, &derived.observations, catalogue.settings.jump_factor);
+    derived
 }
 
 /// Flags each metric found in text whose reported series jumps by more

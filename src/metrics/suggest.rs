@@ -13,8 +13,10 @@
 //! worded alike (`公交分担率` / `公交出行分担率`, `储备冻猪肉` / `冻猪肉储备`),
 //! in one unit family, that never appear in the same report and never share
 //! a period — the signature of one quantity whose wording drifted from year
-//! to year. Joining them by rule would also join different quantities; a
-//! person decides, with both lines' values side by side.
+//! to year. The derivation joins only the narrowest such case by rule (one
+//! wording the other with words added, values that continue: see
+//! `drift`); joining every alike pair would also join different
+//! quantities, so a person decides, with both lines' values side by side.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -119,7 +121,7 @@ pub fn joins(derived: &Derived) -> Vec<Join> {
 /// `比重` …) and the stem they leave: a new count and a total are two
 /// metrics however alike their stems, and two changes since 2019 are not
 /// alike for sharing `较2019年变化`.
-fn aggregation_of(name: &str) -> ((&str, &str), &str) {
+pub(super) fn aggregation_of(name: &str) -> ((&str, &str), &str) {
     let prefix = ["新增", "累计"].into_iter().find(|p| name.starts_with(p)).unwrap_or("");
     let rest = &name[prefix.len()..];
     let suffix_at = ["年均增速", "增速", "环比", "较上年变化", "比重", "占比", "完成率"]

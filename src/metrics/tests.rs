@@ -98,6 +98,14 @@ fn doc(id: &str, year: i32, status: &str) -> (Document, Vec<Figure>) {
     (doc, figures)
 }
 
+/// A one-row report of `year` with a task cell and a status cell.
+fn report(id: &str, year: i32, task: &str, status: &str) -> (Document, Vec<Figure>) {
+    let text = format!("某市委办局{year}年度自查表\n自查内容\t落实情况\t存在问题\n{task}\t{status}\t无\n");
+    let doc = crate::document::parse(id, text.as_bytes()).unwrap();
+    let figures = extract::figures(&doc);
+    (doc, figures)
+}
+
 fn derive_years(years: &[(i32, &str)], cat: &Catalogue) -> Derived {
     let docs: Vec<(Document, Vec<Figure>)> = years.iter().map(|(y, s)| doc(&format!("kw-{y}"), *y, s)).collect();
     derive_documents(&docs, cat)
@@ -127,12 +135,6 @@ fn a_series_that_jumps_is_flagged_for_review() {
 
 #[test]
 fn a_goal_and_its_answer_take_the_wording_more_reports_use() {
-    let report = |id: &str, year: i32, task: &str, status: &str| {
-        let text = format!("某市科委{year}年度自查表\n自查内容\t落实情况\t存在问题\n{task}\t{status}\t无\n");
-        let doc = crate::document::parse(id, text.as_bytes()).unwrap();
-        let figures = extract::figures(&doc);
-        (doc, figures)
-    };
     let docs = [
         report("kw-2022", 2022, "培育高新技术企业", "全市有效期内高新技术企业数达到22413家。"),
         report("kw-2023", 2023, "高新技术企业数量达到2.4万家", "全市有效期内高新技术企业数达到24130家。"),
@@ -199,4 +201,75 @@ fn joins_proposed_for_drifting_wordings_join_once_pasted() {
     // A new count and a total are never proposed as one.
     let d = derive_years(&[(2020, "新增便民网点48个。"), (2021, "累计便民网点1141个。")], &Catalogue::default());
     assert!(suggest::joins(&d).is_empty());
+}
+
+/// The metric of the observation valued `v`.
+fn metric_of(d: &Derived, v: f64) -> &str {
+    &d.observations.iter().find(|o| (o.value - v).abs() < 1e-6).unwrap_or_else(|| panic!("no {v}: {d:?}")).metric_id
+}
+
+#[test]
+fn a_wording_that_drifts_keeps_its_line_when_the_values_continue() {
+    let years = [(2021, "道路交通万车死亡率1.52人。"), (2022, "万车死亡率1.41人。"), (2023, "万车死亡率1.38人。")];
+    let d = derive_years(&years, &Catalogue::default());
+    assert_eq!(metric_of(&d, 1.52), metric_of(&d, 1.41), "{:?}", d.metrics);
+    assert_eq!(d.metrics.len(), 1, "the joined wording's metric is gone: {:?}", d.metrics);
+    // Values that do not continue each other are two quantities.
+    let d = derive_years(
+        &[(2021, "流向津冀技术合同成交额300亿元。"), (2022, "技术合同成交额6000亿元。")],
+        &Catalogue::default(),
+    );
+    assert_ne!(metric_of(&d, 3e10), metric_of(&d, 6e11));
+    // A report that writes both wordings tells them apart.
+    let d = derive_years(
+        &[(2021, "流向津冀技术合同成交额300亿元。"), (2022, "技术合同成交额320亿元，流向津冀技术合同成交额310亿元。")],
+        &Catalogue::default(),
+    );
+    assert_ne!(metric_of(&d, 3.2e10), metric_of(&d, 3.1e10));
+    // A short wording extended two different ways is ambiguous.
+    let d = derive_years(
+        &[(2021, "孵化企业612家。"), (2022, "中关村孵化企业600家。"), (2023, "海淀园孵化企业610家。")],
+        &Catalogue::default(),
+    );
+    assert_ne!(metric_of(&d, 612.0), metric_of(&d, 600.0), "{:?}", d.metrics);
+    assert_ne!(metric_of(&d, 612.0), metric_of(&d, 610.0));
+}
+
+#[test]
+fn what_a_goal_and_its_answer_share_joins_their_wordings_elsewhere() {
+    let docs = [
+        report(
+            "jt-2022",
+            2022,
+            "港口集装箱吞吐量达到430万标箱",
+            "集装箱吞吐量436万标箱，同比增长5.7%。预计2023年集装箱吞吐量达到465万标箱。",
+        ),
+        report("jt-2023", 2023, "港口集装箱吞吐量达到460万标箱", "港口集装箱吞吐量462万标箱，同比增长6.0%。"),
+    ];
+    let d = derive_documents(&docs, &Catalogue::default());
+    assert_eq!(metric_of(&d, 4.36e6), metric_of(&d, 4.65e6), "the forecast continues the line: {:?}", d.metrics);
+    assert_eq!(metric_of(&d, 4.36e6), metric_of(&d, 4.62e6));
+    assert_eq!(metric_of(&d, 5.7), metric_of(&d, 6.0), "and so does its growth: {:?}", d.metrics);
+}
+
+#[test]
+fn running_totals_are_stocks_and_things_made_are_the_years() {
+    let d = derive_years(
+        &[(2021, "全区便民商业网点累计达到1093个。"), (2022, "全区便民商业网点总数达到1141个。")],
+        &Catalogue::default(),
+    );
+    assert_eq!(metric_of(&d, 1093.0), metric_of(&d, 1141.0), "{:?}", d.metrics);
+    // 建成 in a year's report counts that year's; 累计建成 the stock.
+    let d = derive_years(
+        &[(2020, "建成一刻钟便民生活圈4个。"), (2021, "新建一刻钟便民生活圈5个，累计建成14个。")],
+        &Catalogue::default(),
+    );
+    assert_eq!(metric_of(&d, 4.0), metric_of(&d, 5.0), "{:?}", d.metrics);
+    assert_ne!(metric_of(&d, 5.0), metric_of(&d, 14.0));
+    // 建成区 is a noun.
+    let (doc, figures) = doc("kw-2021", 2021, "建成区面积达到120平方公里。");
+    assert_eq!(
+        meaning::aggregation(&figures[0], super::period_of(&figures[0], &doc), "建成区面积"),
+        meaning::Aggregation::Level
+    );
 }

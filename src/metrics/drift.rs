@@ -1,0 +1,179 @@
+//! Wordings that drift from year to year: `道路交通万车死亡率` one year,
+//! `万车死亡率` the next; `全市轨道交通运营里程` and `全市轨道交通运营总里程`.
+//!
+//! Identity keys ([`identity::key`]) must match exactly, so a report that
+//! drops or adds a word starts a new line. A reader joins such lines
+//! without a second thought when three things hold, and only then:
+//!
+//! - one wording is the other with words added (every character of the
+//!   shorter one, in order, in the longer one), and the shorter one still
+//!   names something (four characters or more) — `企业` is in every
+//!   enterprise count and joins nothing;
+//! - the two are never in one report: a report that writes both is telling
+//!   two quantities apart (`技术合同成交额` and `流向津冀技术合同成交额`);
+//! - the values continue each other: at every step of the joined line from
+//!   one wording to the other, the value changes by less than half or
+//!   double (`612家` one year and `31家` the next are not one line).
+//!
+//! The two must also aggregate alike and be counted in one unit family. A
+//! shorter wording that two longer ones extend, which themselves do not
+//! extend each other, is ambiguous and joins neither. Anything looser is
+//! proposed by `catalogue suggest` for a person to decide.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{Basis, Derived, identity, suggest};
+use crate::document::Period;
+
+/// The least length, in characters, of a wording that others extend.
+const SHORTEST: usize = 4;
+
+/// The largest step, as a ratio, from one wording's value to the other's.
+const STEP: f64 = 2.0;
+
+/// What one metric's line holds, for comparing it with others.
+struct Line<'d> {
+    id: &'d str,
+    key: String,
+    family: &'d str,
+    aggregation: (&'d str, &'d str),
+    reports: BTreeSet<&'d str>,
+    values: BTreeMap<Period, f64>,
+}
+
+/// Joins the lines of drifted wordings in `derived`, rewriting the metric
+/// of every observation, target and meaning of the joined line to the one
+/// with more values (the longer wording on a tie, for it says more).
+pub fn join(derived: &mut Derived) {
+    let lines = lines(derived);
+    let mut into: HashMap<&str, &str> = HashMap::new();
+    for short in &lines {
+        if short.key.chars().count() < SHORTEST {
+            continue;
+        }
+        let longer: Vec<&Line> = lines.iter().filter(|long| extends(long, short) && continues(short, long)).collect();
+        // Two longer wordings must themselves be one line.
+        let one_line = longer.iter().all(|a| longer.iter().all(|b| a.id == b.id || extends(a, b) || extends(b, a)));
+        if longer.is_empty() || !one_line {
+            continue;
+        }
+        let mut all: Vec<&Line> = longer;
+        all.push(short);
+        let keep = all
+            .iter()
+            .max_by(|a, b| a.values.len().cmp(&b.values.len()).then(a.key.len().cmp(&b.key.len())))
+            .map(|l| l.id)
+            .unwrap_or(short.id);
+        for l in all {
+            if l.id != keep {
+                into.insert(l.id, keep);
+            }
+        }
+    }
+    if into.is_empty() {
+        return;
+    }
+    let target_of = |id: &str| -> String {
+        let mut id = id;
+        let mut steps = 0;
+        while let Some(next) = into.get(id) {
+            id = next;
+            steps += 1;
+            if steps > into.len() {
+                break;
+            }
+        }
+        id.to_owned()
+    };
+    let rewrites: HashMap<String, String> = into.keys().map(|k| (k.to_string(), target_of(k))).collect();
+    let apply = |id: &mut String| {
+        if let Some(to) = rewrites.get(id.as_str()) {
+            *id = to.clone();
+        }
+    };
+    derived.observations.iter_mut().for_each(|o| apply(&mut o.metric_id));
+    derived.targets.iter_mut().for_each(|t| apply(&mut t.metric_id));
+    derived.meanings.iter_mut().filter_map(|m| m.metric_id.as_mut()).for_each(apply);
+    derived.metrics.retain(|m| !rewrites.contains_key(&m.id));
+}
+
+/// Each metric found in text, with its reports and reported values.
+fn lines(derived: &Derived) -> Vec<Line<'_>> {
+    let mut by_id: HashMap<&str, Line> = derived
+        .metrics
+        .iter()
+        .filter(|m| m.source == "text")
+        .map(|m| {
+            let line = Line {
+                id: &m.id,
+                key: identity::key(&m.name),
+                family: identity::unit_family(&m.unit),
+                aggregation: suggest::aggregation_of(&m.name).0,
+                reports: BTreeSet::new(),
+                values: BTreeMap::new(),
+            };
+            (m.id.as_str(), line)
+        })
+        .collect();
+    for o in &derived.observations {
+        if let Some(line) = by_id.get_mut(o.metric_id.as_str()) {
+            line.reports.insert(&o.doc_id);
+            if o.basis == Basis::Reported {
+                line.values.entry(o.period).or_insert(o.value);
+            }
+        }
+    }
+    for t in &derived.targets {
+        if let Some(line) = by_id.get_mut(t.metric_id.as_str()) {
+            line.reports.insert(&t.doc_id);
+        }
+    }
+    let mut lines: Vec<Line> = by_id.into_values().filter(|l| !l.values.is_empty()).collect();
+    lines.sort_by(|a, b| a.id.cmp(b.id));
+    lines
+}
+
+/// Does `long` extend `short`: a longer wording holding every character of
+/// the shorter in order, aggregated alike, in one unit family, never in the
+/// same report?
+fn extends(long: &Line, short: &Line) -> bool {
+    long.id != short.id
+        && long.key.len() > short.key.len()
+        && long.family == short.family
+        && long.aggregation == short.aggregation
+        && long.reports.is_disjoint(&short.reports)
+        && subsequence(&short.key, &long.key)
+}
+
+/// Are all of `short`'s characters in `long`, in order?
+fn subsequence(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
+}
+
+/// Do the two lines' values continue each other: never in one period, and
+/// at each step from one line's value to the other's, within [`STEP`]?
+fn continues(a: &Line, b: &Line) -> bool {
+    if a.values.keys().any(|p| b.values.contains_key(p)) {
+        return false;
+    }
+    let mut joined: Vec<(Period, f64, bool)> = a.values.iter().map(|(p, v)| (*p, *v, true)).collect();
+    joined.extend(b.values.iter().map(|(p, v)| (*p, *v, false)));
+    joined.sort_by_key(|x| x.0);
+    joined.windows(2).filter(|w| w[0].2 != w[1].2).all(|w| {
+        let (x, y) = (w[0].1, w[1].1);
+        x * y > 0.0 && (x / y).abs().max((y / x).abs()) <= STEP
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subsequences() {
+        assert!(subsequence("万车死亡率", "道路交通万车死亡率"));
+        assert!(subsequence("高速公路里程", "高速公路通车总里程"));
+        assert!(!subsequence("技术合同成交额", "技术合同数"));
+    }
+}
