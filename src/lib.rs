@@ -21,6 +21,8 @@
 //! Without it (`default-features = false`) the crate is reading,
 //! extraction, metrics, charts and eval only, as the fuzz targets use it.
 
+#[cfg(feature = "db")]
+pub mod app;
 pub mod chart;
 #[cfg(feature = "db")]
 pub mod dashboard;

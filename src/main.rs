@@ -85,29 +85,46 @@ enum Command {
     /// /docs/DOC a document; /docs/DOC/rows/N one row with its figures marked.
     /// Every panel offers its data as CSV and XLSX; /api/ serves the same data
     /// as JSON. Prints the address once it listens.
+    ///
+    /// The data folder is refreshed on a schedule (default every five minutes)
+    /// and a snapshot written every week (default Monday 08:00 Asia/Shanghai),
+    /// both set in zhibiao.toml or the environment; /status shows the last and
+    /// next runs. A refresh writes a new database file and renames it into
+    /// place, so `duckdb -readonly zhibiao.duckdb` works while this runs.
     Serve {
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: std::net::SocketAddr,
-        /// The DuckDB database file (created if missing).
-        #[arg(long, default_value = "zhibiao.duckdb")]
-        db: PathBuf,
-        /// The folder of reports to ingest (default: the shipped data/ folder).
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// The metric catalogue (default: metrics.toml in the data folder).
-        #[arg(long)]
-        catalogue: Option<PathBuf>,
-        /// The folder of dashboard files (default: dashboards/).
-        #[arg(long)]
-        dashboards: Option<PathBuf>,
-        /// The folder of named queries (default: queries/).
-        #[arg(long)]
-        queries: Option<PathBuf>,
+        #[command(flatten)]
+        site: cmd::SiteArgs,
+        /// Settings file (default: zhibiao.toml in the working directory, if any).
+        #[arg(long, env = "ZHIBIAO_CONFIG")]
+        config: Option<PathBuf>,
         #[command(flatten)]
         limits: cmd::LimitArgs,
         #[command(flatten)]
         server: cmd::ServerArgs,
+    },
+    /// Write the site as a self-contained folder: snapshots/YYYY-Www/.
+    ///
+    /// index.html leads with what changed since the previous snapshot; every
+    /// dashboard, metric and document page links to the others by relative
+    /// file names, with the stylesheet and charts inline (it opens from disk
+    /// with no server). data/ holds the tables as CSV and Parquet, and
+    /// manifest.json the documents (with their hashes) and metrics. The
+    /// database records what it showed, for the next one's changes.
+    Snapshot {
+        #[command(flatten)]
+        site: cmd::SiteArgs,
+        /// The folder snapshots go in (default: snapshots/, or the settings').
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also print report.pdf with headless Chromium.
+        #[arg(long)]
+        pdf: bool,
+        /// Settings file (default: zhibiao.toml in the working directory, if any).
+        #[arg(long, env = "ZHIBIAO_CONFIG")]
+        config: Option<PathBuf>,
     },
     /// Work with the metric catalogue (data/metrics.toml).
     Catalogue {
@@ -164,18 +181,10 @@ fn main() -> ExitCode {
             cmd::ingest::run(&paths, &db, catalogue.as_deref(), limits.into())
         }
         Command::Metrics { db, format } => cmd::metrics::run(&db, format),
-        Command::Serve { bind, db, data, catalogue, dashboards, queries, limits, server } => {
-            cmd::serve::run(cmd::serve::Options {
-                bind,
-                db,
-                data,
-                catalogue,
-                dashboards,
-                queries,
-                limits: limits.into(),
-                server,
-            })
+        Command::Serve { bind, site, config, limits, server } => {
+            cmd::serve::run(cmd::serve::Options { bind, paths: site.paths(), config, limits: limits.into(), server })
         }
+        Command::Snapshot { site, out, pdf, config } => cmd::snapshot::run(&site.paths(), out, pdf, config),
         Command::Check { db, dashboards, queries } => cmd::check::run(&db, dashboards, queries),
         Command::Catalogue { action: CatalogueAction::Suggest { db, catalogue, min_documents } } => {
             let catalogue = catalogue.unwrap_or_else(|| cmd::data_dir().join("metrics.toml"));

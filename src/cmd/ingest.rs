@@ -8,50 +8,37 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{data_dir, paths_or_default};
+use super::{data_dir, paths_or_default, project_dir};
+use zhibiao::app::{Paths, Refresher};
 use zhibiao::extract::Kind;
-use zhibiao::ingest::{self, Limits, Outcome, Progress};
-use zhibiao::metrics::catalogue::Catalogue;
-use zhibiao::store::Store;
+use zhibiao::ingest::{Limits, Outcome, Progress};
 
 pub fn run(paths: &[PathBuf], db: &Path, catalogue: Option<&Path>, limits: Limits) -> anyhow::Result<ExitCode> {
-    let (_, ok) = ingest_and_report(paths, db, catalogue, limits, &mut std::io::stdout())?;
+    let paths = Paths {
+        data: paths_or_default(paths),
+        db: db.to_owned(),
+        catalogue: catalogue.map_or_else(|| data_dir().join("metrics.toml"), Path::to_path_buf),
+        dashboards: project_dir("dashboards"),
+        queries: project_dir("queries"),
+    };
+    let ok = ingest_and_report(paths, limits, &mut std::io::stdout())?;
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Ingests `paths` (default `data/`) into `db` with the catalogue, printing
-/// progress to stderr and the summary to `out`. Returns the open store and
-/// whether every file was read. The catalogue is checked first: an invalid
-/// one changes nothing.
-pub fn ingest_and_report(
-    paths: &[PathBuf],
-    db: &Path,
-    catalogue: Option<&Path>,
-    limits: Limits,
-    out: &mut dyn std::io::Write,
-) -> anyhow::Result<(Store, bool)> {
-    let catalogue_path = catalogue.map_or_else(|| data_dir().join("metrics.toml"), Path::to_path_buf);
-    let (catalogue, catalogue_text) = Catalogue::load(&catalogue_path)?;
-
-    let (files, missing) = ingest::discover(&paths_or_default(paths));
-    let mut store = Store::open(db)?;
-    if let Some(v) = store.upgraded_from {
-        eprintln!(
-            "note: {} had database schema {v}; it was rebuilt for schema {} and every document is read again",
-            db.display(),
-            zhibiao::store::SCHEMA_VERSION
-        );
-    }
+/// Refreshes the database from `paths` (a new generation: a server or an
+/// analyst reading the file meanwhile is not disturbed), printing progress
+/// to stderr and the summary to `out`. Returns whether every file was
+/// read. The catalogue is checked first: an invalid one changes nothing.
+pub fn ingest_and_report(paths: Paths, limits: Limits, out: &mut dyn std::io::Write) -> anyhow::Result<bool> {
+    let db = paths.db.clone();
     let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
     bar.set_style(
         ProgressStyle::with_template("{spinner} {bar:30} {pos}/{len} files · {msg} · {elapsed}")
             .context("progress bar template")?,
     );
-    for m in &missing {
-        bar.suspend(|| eprintln!("error: {m}"));
-    }
     let mut figures = 0usize;
-    let summary = ingest::run(&mut store, &files, limits, &mut |p| match p {
+    let mut refresher = Refresher::new(paths, limits);
+    let r = refresher.run(&mut |p| match p {
         Progress::Started { files } => bar.set_length(files as u64),
         Progress::File { outcome, figures: n, .. } => {
             figures += n;
@@ -62,11 +49,18 @@ pub fn ingest_and_report(
             }
         }
     })?;
-    bar.set_message("deriving metrics");
-    let changed = summary.new + summary.updated > 0 || store.upgraded_from.is_some();
-    let metrics = ingest::refresh_metrics(&mut store, &catalogue, &ingest::fingerprint(&catalogue_text), changed)?;
     bar.finish_and_clear();
-
+    for m in &r.missing {
+        eprintln!("error: {m}");
+    }
+    if let Some(v) = r.upgraded_from {
+        eprintln!(
+            "note: {} had database schema {v}; it was rebuilt for schema {} and every document is read again",
+            db.display(),
+            zhibiao::store::SCHEMA_VERSION
+        );
+    }
+    let summary = &r.summary;
     let by_kind: Vec<String> =
         Kind::ALL.iter().map(|k| format!("{} {}", k.as_str(), summary.figures.get(k).copied().unwrap_or(0))).collect();
     writeln!(
@@ -75,10 +69,10 @@ pub fn ingest_and_report(
         summary.new,
         summary.updated,
         summary.unchanged,
-        summary.failed.len() + missing.len()
+        summary.failed.len() + r.missing.len()
     )?;
     writeln!(out, "stored:    {} rows, {} figures ({})", summary.rows, summary.figure_count(), by_kind.join(", "))?;
-    if let Some(m) = metrics {
+    if let Some(m) = &r.metrics {
         let status: Vec<String> = ["met", "missed", "forecast", "no_data"]
             .iter()
             .map(|s| format!("{} {}", s.replace('_', " "), m.status.get(s).copied().unwrap_or(0)))
@@ -92,14 +86,13 @@ pub fn ingest_and_report(
             status.join(", ")
         )?;
     }
-    let totals = store.totals()?;
     writeln!(
         out,
         "database:  {} holds {} documents, {} rows, {} figures",
         db.display(),
-        totals.documents,
-        totals.rows,
-        totals.figures
+        r.totals.documents,
+        r.totals.rows,
+        r.totals.figures
     )?;
-    Ok((store, summary.failed.is_empty() && missing.is_empty()))
+    Ok(r.complete())
 }

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod ingest;
 pub mod metrics;
 pub mod serve;
+pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 
@@ -67,6 +68,39 @@ pub struct ServerArgs {
     /// which stops DNS-rebinding pages from reading the dashboards.
     #[arg(long, env = "ZHIBIAO_ALLOWED_HOSTS", value_delimiter = ',')]
     pub allowed_hosts: Vec<String>,
+}
+
+/// The files a site is made from, for `serve` and `snapshot`.
+#[derive(clap::Args, Clone)]
+pub struct SiteArgs {
+    /// The DuckDB database file (created if missing).
+    #[arg(long, default_value = "zhibiao.duckdb")]
+    pub db: PathBuf,
+    /// The folder of reports to ingest (default: the shipped data/ folder).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The metric catalogue (default: metrics.toml in the data folder).
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// The folder of dashboard files (default: dashboards/).
+    #[arg(long)]
+    pub dashboards: Option<PathBuf>,
+    /// The folder of named queries (default: queries/).
+    #[arg(long)]
+    pub queries: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    pub fn paths(&self) -> zhibiao::app::Paths {
+        let data = self.data.clone().unwrap_or_else(data_dir);
+        zhibiao::app::Paths {
+            catalogue: self.catalogue.clone().unwrap_or_else(|| data.join("metrics.toml")),
+            data: vec![data],
+            db: self.db.clone(),
+            dashboards: self.dashboards.clone().unwrap_or_else(|| project_dir("dashboards")),
+            queries: self.queries.clone().unwrap_or_else(|| project_dir("queries")),
+        }
+    }
 }
 
 /// A folder of the project (`data`, `dashboards`, `queries`): the one in

@@ -1,4 +1,5 @@
-//! `zhibiao serve`: ingest the data folder, then serve the dashboards.
+//! `zhibiao serve`: the application's site over HTTP, refreshed and
+//! snapshotted on schedule.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,18 +9,14 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::ServerArgs;
-use super::{ingest::ingest_and_report, project_dir};
+use zhibiao::app::{App, Paths, Settings};
 use zhibiao::ingest::Limits;
-use zhibiao::store::Store;
-use zhibiao::web::{self, AppState, Guard, Site};
+use zhibiao::web::{self, Guard};
 
 pub struct Options {
     pub bind: SocketAddr,
-    pub db: PathBuf,
-    pub data: Option<PathBuf>,
-    pub catalogue: Option<PathBuf>,
-    pub dashboards: Option<PathBuf>,
-    pub queries: Option<PathBuf>,
+    pub paths: Paths,
+    pub config: Option<PathBuf>,
     pub limits: Limits,
     pub server: ServerArgs,
 }
@@ -32,26 +29,27 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
             o.bind
         );
     }
-    let paths: Vec<PathBuf> = o.data.iter().cloned().collect();
-    let catalogue = o.catalogue.clone().or_else(|| o.data.as_ref().map(|d| d.join("metrics.toml")));
-    let (store, _) = ingest_and_report(&paths, &o.db, catalogue.as_deref(), o.limits, &mut std::io::stderr())?;
-    // The writer is done: pages read through a read-only, sandboxed
-    // instance. Pages read small results from large tables; DuckDB would
-    // otherwise keep whatever it scanned cached, up to most of the
-    // machine's memory.
-    drop(store);
-    let reader = Store::open_sandboxed(&o.db, "96MB").context("open the database for reading")?;
-    let conn = reader.connection().try_clone().context("a connection for the pages")?;
-    let dashboards = o.dashboards.unwrap_or_else(|| project_dir("dashboards"));
-    let queries = o.queries.unwrap_or_else(|| project_dir("queries"));
-    let site = Site::new(conn, &dashboards, &queries).with_cache_budget(o.server.cache_mb as u64 * (1 << 20));
+    // Settings first: a schedule that does not parse stops here, before
+    // anything is read or bound.
+    let settings = Settings::load(o.config.as_deref())?;
+    let schedules = settings.schedules()?;
+    let now = chrono::Utc::now();
+    for (what, s) in [("refresh", &schedules.refresh), ("snapshot", &schedules.snapshot)] {
+        let next: Vec<String> =
+            s.upcoming(now, 3).iter().map(|t| t.format("%Y-%m-%d %H:%M:%S %Z").to_string()).collect();
+        eprintln!("{what:8} \"{}\" next: {}", s.expr, next.join(", "));
+    }
     let guard = Guard::for_bind(
         o.bind,
         Duration::from_secs(o.server.request_timeout.max(1)),
         o.server.max_concurrent,
         &o.server.allowed_hosts,
     );
-    let state = AppState::with_workers(site, guard.max_concurrent);
+    let app = App::build(o.paths, o.limits, settings, o.server.cache_mb as u64 * (1 << 20), guard.max_concurrent)
+        .context("start the application")?;
+    if let Some(Err(e)) = app.catch_up(now) {
+        eprintln!("error: the missed snapshot could not be taken: {e}");
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
@@ -61,12 +59,13 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
         println!("zhibiao serving http://{addr}/");
         use std::io::Write;
         std::io::stdout().flush()?;
-        axum::serve(listener, web::router_with(state, &guard))
+        let schedule = tokio::spawn(app.clone().run_schedule());
+        axum::serve(listener, web::router_with(app.state.clone(), &guard))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
-        drop(reader);
+        schedule.abort();
         anyhow::Ok(ExitCode::SUCCESS)
     })
 }

@@ -16,20 +16,33 @@ use crate::document::{Column, Document, Row, period};
 use crate::extract::{Figure, Kind, Qualifier};
 use crate::metrics::Derived;
 
+mod snapshots;
+pub use snapshots::{Change, Changes, SnapshotRecord};
+
 /// The schema, applied idempotently at every open.
 pub const SCHEMA: &str = include_str!("schema.sql");
 
 /// Bumped whenever a table changes shape. The database is derived from the
 /// documents, so an older file is rebuilt (its tables dropped; the next
 /// ingest reads every document again); a newer one is refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The `meta` key recording what the derived tables were built from.
 const DERIVED_FROM: &str = "derived_from";
 
 /// Everything the schema creates, dropped when an older schema is rebuilt.
 const VIEWS: &[&str] = &["latest_attainment", "attainment", "metric_series"];
-const TABLES: &[&str] = &["documents", "rows", "figures", "metrics", "observations", "targets"];
+const TABLES: &[&str] = &[
+    "documents",
+    "rows",
+    "figures",
+    "metrics",
+    "observations",
+    "targets",
+    "snapshots",
+    "snapshot_documents",
+    "snapshot_values",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -200,6 +213,12 @@ impl Store {
             Some(v) if v > SCHEMA_VERSION => Err(StoreError::Version { path: display, found: v.to_string() }),
             found => Err(StoreError::Outdated { path: display, found }),
         }
+    }
+
+    /// A store over a connection opened elsewhere (a page's read-only
+    /// one), for its reading methods.
+    pub fn reading(conn: Connection) -> Store {
+        Store { conn, upgraded_from: None }
     }
 
     /// An in-memory database, for tests and one-off runs.

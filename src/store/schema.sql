@@ -192,6 +192,52 @@ COMMENT ON COLUMN targets.ratio IS 'Attainment: actual_value / value.';
 COMMENT ON COLUMN targets.shortfall IS 'How far the actual is from meeting the target, in metrics.unit (0 when met).';
 COMMENT ON COLUMN targets.source IS 'text, or catalogue when data/metrics.toml set or corrected it.';
 
+-- Weekly snapshots (zhibiao snapshot, and the server's schedule): what each
+-- one showed, so the next can say what changed since.
+CREATE TABLE IF NOT EXISTS snapshots (
+    id        VARCHAR NOT NULL,
+    taken_at  TIMESTAMP NOT NULL,
+    folder    VARCHAR NOT NULL,
+    documents INTEGER NOT NULL,
+    metrics   INTEGER NOT NULL
+);
+COMMENT ON TABLE snapshots IS 'Snapshots taken, one row each (key: id). The latest per id is kept.';
+COMMENT ON COLUMN snapshots.id IS 'The ISO week it is for (2026-W49), also its folder name.';
+COMMENT ON COLUMN snapshots.taken_at IS 'When it was written (UTC).';
+COMMENT ON COLUMN snapshots.folder IS 'Where it was written.';
+COMMENT ON COLUMN snapshots.documents IS 'Documents it showed.';
+COMMENT ON COLUMN snapshots.metrics IS 'Metrics it showed.';
+
+CREATE TABLE IF NOT EXISTS snapshot_documents (
+    snapshot     VARCHAR NOT NULL,
+    doc_id       VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL
+);
+COMMENT ON TABLE snapshot_documents IS 'The documents each snapshot showed, with their content hash: a new or changed document since the previous snapshot is one whose hash is new.';
+COMMENT ON COLUMN snapshot_documents.snapshot IS 'snapshots.id';
+COMMENT ON COLUMN snapshot_documents.doc_id IS 'documents.id';
+COMMENT ON COLUMN snapshot_documents.content_hash IS 'documents.content_hash at the time.';
+
+CREATE TABLE IF NOT EXISTS snapshot_values (
+    snapshot  VARCHAR NOT NULL,
+    kind      VARCHAR NOT NULL,
+    metric_id VARCHAR NOT NULL,
+    metric    VARCHAR NOT NULL,
+    period    VARCHAR NOT NULL,
+    value     DOUBLE,
+    target    DOUBLE,
+    status    VARCHAR
+);
+COMMENT ON TABLE snapshot_values IS 'The values each snapshot showed: every reported value of every metric (kind value) and every latest target with its status (kind target).';
+COMMENT ON COLUMN snapshot_values.snapshot IS 'snapshots.id';
+COMMENT ON COLUMN snapshot_values.kind IS 'value (a reported observation) or target (a target and its attainment).';
+COMMENT ON COLUMN snapshot_values.metric_id IS 'metrics.id';
+COMMENT ON COLUMN snapshot_values.metric IS 'The metric''s name at the time.';
+COMMENT ON COLUMN snapshot_values.period IS 'Period key.';
+COMMENT ON COLUMN snapshot_values.value IS 'The reported value, or the target''s actual, in metrics.unit.';
+COMMENT ON COLUMN snapshot_values.target IS 'The target value (kind target).';
+COMMENT ON COLUMN snapshot_values.status IS 'The target''s status (kind target): met, missed, forecast, no_data.';
+
 -- Attainment for people: every target with its metric, the words of both figures
 -- and the sentence, worst first (missed by lowest ratio, then forecasts,
 -- then no data, then met).

@@ -11,6 +11,8 @@ mod api;
 pub mod cache;
 mod guard;
 mod pages;
+pub mod route;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -27,6 +29,8 @@ use duckdb::Connection;
 use crate::dashboard::{self, Loaded, Queries};
 use cache::PageCache;
 pub use guard::Guard;
+pub use route::Route;
+pub use status::{Job, Status};
 
 /// The stylesheet, embedded so pages work offline and without a CDN.
 pub const STYLE: &str = include_str!("../../templates/style.css");
@@ -151,6 +155,8 @@ pub(crate) fn log_error(detail: &str) -> String {
 /// The handle a refresh swaps.
 pub struct AppState {
     pub site: ArcSwap<Site>,
+    /// What the scheduler last did and will do next, for `/status`.
+    pub status: Arc<Status>,
     /// Permits for page work on blocking threads. Held until the work ends,
     /// even when its request timed out, so abandoned work cannot pile up.
     work: Arc<tokio::sync::Semaphore>,
@@ -165,6 +171,7 @@ impl AppState {
     pub fn with_workers(site: Site, workers: usize) -> Arc<AppState> {
         Arc::new(AppState {
             site: ArcSwap::from_pointee(site),
+            status: Arc::new(Status::default()),
             work: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
         })
     }
@@ -176,6 +183,22 @@ impl AppState {
 }
 
 type Shared = State<Arc<AppState>>;
+
+/// The page of `route` as the server would answer it, for a snapshot:
+/// `None` for a route that is no page (downloads, the API, the style).
+pub fn render(site: &Site, route: &Route) -> Option<Reply> {
+    Some(match route {
+        Route::Index => pages::index(site, ""),
+        Route::Dashboard(name) => pages::dashboard(site, name),
+        Route::Metrics => pages::metrics(site, ""),
+        Route::Metric(id) => pages::metric(site, id),
+        Route::Review => pages::review(site, ""),
+        Route::Document(doc) => pages::document(site, doc),
+        Route::Row { doc, row } => pages::row(site, &format!("{doc}/{row}")),
+        Route::Snapshots => status::snapshots_page(site, ""),
+        Route::PanelFile { .. } | Route::Status | Route::Api(_) | Route::Style => return None,
+    })
+}
 
 /// A value from an address as an SQL string literal (quotes doubled):
 /// ids reach queries only this way.
@@ -268,6 +291,21 @@ fn routes(state: Arc<AppState>) -> Router {
                     None => serve(s, "not-found".into(), pages::not_found).await,
                 }
             }),
+        )
+        .route(
+            "/status",
+            get(|State(s): Shared| async move {
+                let site = s.site.load_full();
+                let status = s.status.clone();
+                tokio::task::spawn_blocking(move || status::status_page(&site, &status))
+                    .await
+                    .unwrap_or_else(|e| Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+            }),
+        )
+        .route("/api/status", get(|State(s): Shared| async move { Reply::json(&s.status.to_json()) }))
+        .route(
+            "/snapshots",
+            get(|State(s): Shared| async move { serve(s, "snapshots".into(), status::snapshots_page).await }),
         )
         .route("/api", get(|State(s): Shared| async move { serve(s, "api".into(), api::index).await }))
         .route(

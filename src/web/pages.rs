@@ -17,7 +17,7 @@ pub struct NavLink {
     pub title: String,
 }
 
-fn nav(site: &Site) -> Vec<NavLink> {
+pub(super) fn nav(site: &Site) -> Vec<NavLink> {
     site.dashboards
         .iter()
         .map(|d| NavLink {
@@ -27,11 +27,11 @@ fn nav(site: &Site) -> Vec<NavLink> {
         .collect()
 }
 
-fn built(site: &Site) -> String {
+pub(super) fn built(site: &Site) -> String {
     site.built.format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn page(status: StatusCode, t: &impl Template) -> Reply {
+pub(super) fn page(status: StatusCode, t: &impl Template) -> Reply {
     match t.render() {
         Ok(html) => Reply::html(status, html),
         Err(e) => Reply::html(
@@ -54,7 +54,7 @@ struct ErrorPage {
 
 /// An error page. A server error's detail (DuckDB's text, paths) goes to
 /// the log; the page shows its reference instead.
-fn error_page(site: &Site, status: StatusCode, title: &str, message: &str, detail: &str) -> Reply {
+pub(super) fn error_page(site: &Site, status: StatusCode, title: &str, message: &str, detail: &str) -> Reply {
     let detail = if status.is_server_error() {
         format!("参考编号 {}（详情见服务器日志）", super::log_error(&format!("{title}: {message} {detail}")))
     } else {
@@ -87,7 +87,7 @@ pub fn not_found(site: &Site, _: &str) -> Reply {
     error_page(site, StatusCode::NOT_FOUND, "找不到页面", "这个地址没有内容。", "")
 }
 
-fn with_conn(site: &Site, f: impl FnOnce(&Connection) -> Reply) -> Reply {
+pub(super) fn with_conn(site: &Site, f: impl FnOnce(&Connection) -> Reply) -> Reply {
     match site.connection() {
         Ok(c) => f(&c),
         Err(e) => error_page(site, StatusCode::SERVICE_UNAVAILABLE, "数据库不可用", "数据库连接失败。", &e.to_string()),

@@ -1,0 +1,136 @@
+//! Refresh: the reports under `data/` into the next database generation.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{AppError, Paths, generation};
+use crate::document;
+use crate::ingest::{self, Limits, MetricsSummary, Outcome, Progress, Summary};
+use crate::metrics::catalogue::Catalogue;
+use crate::store::{self, Store, Totals};
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default)]
+pub struct Refreshed {
+    pub summary: Summary,
+    /// Paths given that do not exist.
+    pub missing: Vec<String>,
+    /// The derivation, when one ran.
+    pub metrics: Option<MetricsSummary>,
+    pub totals: Totals,
+    /// The schema version a rebuilt database had.
+    pub upgraded_from: Option<u32>,
+    /// A new generation was written; false when nothing had changed.
+    pub written: bool,
+}
+
+impl Refreshed {
+    /// Every file read, and every path found.
+    pub fn complete(&self) -> bool {
+        self.summary.failed.is_empty() && self.missing.is_empty()
+    }
+}
+
+/// Refreshes one database, remembering the files that failed so that an
+/// unchanged bad file is reported again without writing a generation for
+/// it every time.
+pub struct Refresher {
+    pub paths: Paths,
+    pub limits: Limits,
+    /// Failed files: their content hash when they failed, and why.
+    failed: HashMap<PathBuf, (String, String)>,
+}
+
+impl Refresher {
+    pub fn new(paths: Paths, limits: Limits) -> Refresher {
+        Refresher { paths, limits, failed: HashMap::new() }
+    }
+
+    /// Reads what changed under the data paths into the next generation.
+    /// An invalid catalogue changes nothing; a bad file is reported and the
+    /// others are stored; a database error leaves the current generation.
+    pub fn run(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<Refreshed, AppError> {
+        let p = &self.paths;
+        let (catalogue, catalogue_text) = Catalogue::load(&p.catalogue)?;
+        let stamp = ingest::fingerprint(&catalogue_text);
+        let (files, missing) = ingest::discover(&p.data);
+        let hashes: HashMap<PathBuf, String> = files
+            .iter()
+            .filter_map(|f| {
+                let bytes = document::read_bytes(f, self.limits.max_file_bytes).ok()?;
+                Some((f.clone(), format!("{:x}", Sha256::digest(&bytes))))
+            })
+            .collect();
+
+        if !self.needs_writing(&files, &hashes, &stamp) {
+            let mut summary = Summary { unchanged: files.len(), ..Summary::default() };
+            progress(Progress::Started { files: files.len() });
+            for f in &files {
+                let outcome = match self.failed.get(f) {
+                    Some((_, why)) => {
+                        summary.unchanged -= 1;
+                        summary.failed.push(why.clone());
+                        Outcome::Failed(why.clone())
+                    }
+                    None => Outcome::Unchanged,
+                };
+                progress(Progress::File { path: f, outcome: &outcome, figures: 0 });
+            }
+            let totals = Store::open_read_only(&p.db)?.totals()?;
+            return Ok(Refreshed { summary, missing, totals, ..Refreshed::default() });
+        }
+
+        let limits = self.limits;
+        let mut failed_now: HashMap<PathBuf, String> = HashMap::new();
+        let result = generation::write(&p.db, |store| {
+            let upgraded_from = store.upgraded_from;
+            let summary = ingest::run(store, &files, limits, &mut |event| {
+                if let Progress::File { path, outcome: Outcome::Failed(why), .. } = &event {
+                    failed_now.insert(path.to_path_buf(), why.clone());
+                }
+                progress(event)
+            })?;
+            let changed = summary.new + summary.updated > 0 || upgraded_from.is_some();
+            let metrics = ingest::refresh_metrics(store, &catalogue, &stamp, changed)?;
+            let totals = store.totals()?;
+            Ok(Refreshed { summary, missing, metrics, totals, upgraded_from, written: true })
+        });
+        self.failed = failed_now
+            .into_iter()
+            .map(|(path, why)| {
+                let hash = hashes.get(&path).cloned().unwrap_or_default();
+                (path, (hash, why))
+            })
+            .collect();
+        result
+    }
+
+    /// Does anything differ from what the current generation holds: a
+    /// file new or changed (and not the same bad file as last time), the
+    /// catalogue, or the schema?
+    fn needs_writing(&self, files: &[PathBuf], hashes: &HashMap<PathBuf, String>, catalogue: &str) -> bool {
+        let Ok(current) = Store::open_read_only(&self.paths.db) else { return true };
+        let Ok(stored) = current.stored() else { return true };
+        let derived = format!("{}:{catalogue}", store::SCHEMA_VERSION);
+        if current.derived_from().ok().flatten().as_deref() != Some(derived.as_str()) {
+            return true;
+        }
+        files.iter().any(|f| {
+            let hash = hashes.get(f);
+            let known_bad = match (self.failed.get(f), hash) {
+                (Some((h, _)), Some(now)) => h == now,
+                // Unreadable then and now.
+                (Some(_), None) => true,
+                _ => false,
+            };
+            let id = document::id_for(f);
+            // Same content from the same place: a file of another folder
+            // with the same name, or one that moved, is for ingest to judge.
+            let same = matches!((stored.get(&id), hash),
+                (Some(s), Some(h)) if &s.content_hash == h && Path::new(&s.path) == f.as_path());
+            !same && !known_bad
+        })
+    }
+}

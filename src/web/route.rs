@@ -1,0 +1,168 @@
+//! Every page's address, in one place: the server's URL for it, and the
+//! file a snapshot writes it to.
+//!
+//! A snapshot is the site written to disk, so its pages link to each other
+//! by relative file names (`d-overview.html`, `m-m-1a2b3c4d.html`) rather
+//! than by the server's paths. Pages are rendered once, with server paths;
+//! [`Route::parse`] reads each link back and [`Route::file`] says where
+//! the snapshot put that page, or that it holds no such page.
+
+use crate::dashboard::encode;
+
+/// A page or resource of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Index,
+    Dashboard(String),
+    /// A panel's data as a download (`4.csv`).
+    PanelFile {
+        dashboard: String,
+        file: String,
+    },
+    Metrics,
+    Metric(String),
+    Review,
+    Document(String),
+    Row {
+        doc: String,
+        row: u32,
+    },
+    Status,
+    Snapshots,
+    /// The JSON API and anything under it.
+    Api(String),
+    Style,
+}
+
+impl Route {
+    /// The server's path for the route, its segments percent-encoded.
+    pub fn path(&self) -> String {
+        match self {
+            Route::Index => "/".into(),
+            Route::Dashboard(name) => format!("/d/{}", encode(name)),
+            Route::PanelFile { dashboard, file } => format!("/d/{}/panels/{}", encode(dashboard), encode(file)),
+            Route::Metrics => "/metrics".into(),
+            Route::Metric(id) => format!("/metrics/{}", encode(id)),
+            Route::Review => "/review".into(),
+            Route::Document(doc) => format!("/docs/{}", encode(doc)),
+            Route::Row { doc, row } => format!("/docs/{}/rows/{row}", encode(doc)),
+            Route::Status => "/status".into(),
+            Route::Snapshots => "/snapshots".into(),
+            Route::Api(rest) => format!("/api{rest}"),
+            Route::Style => "/static/style.css".into(),
+        }
+    }
+
+    /// The route a server path names (its query and fragment ignored).
+    pub fn parse(path: &str) -> Option<Route> {
+        let path = path.split(['?', '#']).next()?;
+        let decoded: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+            .collect();
+        let parts: Vec<&str> = decoded.iter().map(String::as_str).collect();
+        Some(match parts.as_slice() {
+            [""] => Route::Index,
+            ["d", name] => Route::Dashboard((*name).into()),
+            ["d", name, "panels", file] => Route::PanelFile { dashboard: (*name).into(), file: (*file).into() },
+            ["metrics"] => Route::Metrics,
+            ["metrics", id] => Route::Metric((*id).into()),
+            ["review"] => Route::Review,
+            ["docs", doc] => Route::Document((*doc).into()),
+            ["docs", doc, "rows", row] => Route::Row { doc: (*doc).into(), row: row.parse().ok()? },
+            ["status"] => Route::Status,
+            ["snapshots"] => Route::Snapshots,
+            ["api", ..] => Route::Api(path.strip_prefix("/api").unwrap_or("").to_owned()),
+            ["static", "style.css"] => Route::Style,
+            _ => return None,
+        })
+    }
+
+    /// Where a snapshot writes this page, as a relative link (encoded);
+    /// `None` for what a snapshot holds no page for (downloads, the API,
+    /// the server's own status).
+    pub fn file(&self) -> Option<String> {
+        Some(match self {
+            Route::Index => "index.html".into(),
+            Route::Dashboard(name) => format!("d-{}.html", encode(name)),
+            Route::Metrics => "metrics.html".into(),
+            Route::Metric(id) => format!("m-{}.html", encode(id)),
+            Route::Review => "review.html".into(),
+            Route::Document(doc) => format!("doc-{}.html", encode(doc)),
+            // Rows are anchors of their document's page.
+            Route::Row { doc, row } => format!("doc-{}.html#r{row}", encode(doc)),
+            _ => return None,
+        })
+    }
+}
+
+/// The page's links rewritten for a snapshot: each `href="/…"` that names
+/// a page the snapshot holds points to its file; any other loses its
+/// `href` (the text stays, no dead link). The stylesheet is inlined.
+pub fn for_snapshot(html: &str, style: &str) -> String {
+    // Links to what only a server has are hidden, not left dead.
+    let inline = format!("<style>{style}\n[data-server-only]{{display:none}}</style>");
+    let html = html.replace(r#"<link rel="stylesheet" href="/static/style.css">"#, &inline);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("href=\"/") {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let url_start = "href=\"".len();
+        let Some(len) = from[url_start..].find('"') else {
+            out.push_str(from);
+            rest = "";
+            break;
+        };
+        let url = &from[url_start..url_start + len];
+        match Route::parse(&html_escape::decode_html_entities(url)).and_then(|r| r.file()) {
+            Some(file) => {
+                out.push_str("href=\"");
+                out.push_str(&file);
+                out.push('"');
+            }
+            None => out.push_str("data-server-only=\"\""),
+        }
+        rest = &from[url_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_routes_round_trip() {
+        for r in [
+            Route::Index,
+            Route::Dashboard("概览".into()),
+            Route::PanelFile { dashboard: "overview".into(), file: "2.csv".into() },
+            Route::Metrics,
+            Route::Metric("m-1a2b3c4d".into()),
+            Route::Review,
+            Route::Document("自查表 2022".into()),
+            Route::Row { doc: "seed-2022".into(), row: 11 },
+            Route::Status,
+            Route::Snapshots,
+            Route::Style,
+        ] {
+            assert_eq!(Route::parse(&r.path()), Some(r.clone()), "{}", r.path());
+        }
+        assert_eq!(Route::parse("/api/metrics?x=1"), Some(Route::Api("/metrics".into())));
+        assert_eq!(Route::parse("/nowhere"), None);
+    }
+
+    #[test]
+    fn snapshot_links_are_relative_files() {
+        let html = r#"<link rel="stylesheet" href="/static/style.css"><a href="/d/overview">a</a><a href="/docs/seed-2022/rows/11">b</a><a href="/api">c</a><a href="https://x">d</a>"#;
+        let out = for_snapshot(html, "body{}");
+        assert_eq!(
+            out,
+            r#"<style>body{}
+[data-server-only]{display:none}</style><a href="d-overview.html">a</a><a href="doc-seed-2022.html#r11">b</a><a data-server-only="">c</a><a href="https://x">d</a>"#
+        );
+    }
+}
