@@ -83,8 +83,18 @@ pub fn spreadsheet_safe(field: &str) -> std::borrow::Cow<'_, str> {
 impl Frame {
     /// Runs `sql` and collects at most `limit` rows.
     pub fn query(conn: &Connection, sql: &str, limit: usize) -> duckdb::Result<Frame> {
+        Frame::query_with(conn, sql, [], limit)
+    }
+
+    /// [`Frame::query`] with parameters bound to `$1`, `$2`, … (or `?`).
+    pub fn query_with(
+        conn: &Connection,
+        sql: &str,
+        params: impl duckdb::Params,
+        limit: usize,
+    ) -> duckdb::Result<Frame> {
         let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(params)?;
         let columns: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
         // A column of type NULL (`SELECT NULL AS x`) has no values to read:
         // duckdb-rs would panic reading one.

@@ -158,20 +158,40 @@ fn write_folder(
         "<p class=\"snapshot-note\">快照 {id} · 生成于 {} · 离线只读报告</p>",
         o.now.with_timezone(&o.tz).format("%Y-%m-%d %H:%M")
     );
-    for route in &routes {
-        let Some(reply) = web::render(site, route) else { continue };
-        let html = String::from_utf8_lossy(&reply.body);
-        let mut html = web::route::for_snapshot(&html, web::STYLE);
-        let lead_here = if *route == Route::Index { format!("{header}{lead}") } else { header.clone() };
-        if let Some(at) = html.find("<main>") {
-            html.insert_str(at + "<main>".len(), &lead_here);
-        }
-        let file = route.file().expect("every route written has a file");
-        let file = percent_encoding::percent_decode_str(&file).decode_utf8_lossy().into_owned();
-        let path = dir.join(&file);
-        fs::write(&path, html).map_err(|e| AppError::io(&path, e))?;
-    }
-
+    let started = std::time::Instant::now();
+    // Pages are independent: rendered on every core, each thread taking
+    // the next route until none is left.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let written: Result<(), AppError> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<(), AppError> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(route) = routes.get(i) else { return Ok(()) };
+                        let Some(reply) = web::render(site, route) else { continue };
+                        let html = String::from_utf8_lossy(&reply.body);
+                        let mut html = web::route::for_snapshot(&html, web::STYLE);
+                        let lead_here = if *route == Route::Index { format!("{header}{lead}") } else { header.clone() };
+                        if let Some(at) = html.find("<main>") {
+                            html.insert_str(at + "<main>".len(), &lead_here);
+                        }
+                        let file = route.file().expect("every route written has a file");
+                        let file = percent_encoding::percent_decode_str(&file).decode_utf8_lossy().into_owned();
+                        let path = dir.join(&file);
+                        fs::write(&path, html).map_err(|e| AppError::io(&path, e))?;
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|_| Err(AppError::Refused("a page panicked".into()))))
+    });
+    written?;
+    tracing::debug!("snapshot pages: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
     for table in TABLES {
         let frame = Frame::query(conn, &format!("SELECT * FROM {table}"), usize::MAX).map_err(StoreError::from)?;
         let csv = data.join(format!("{table}.csv"));
@@ -184,6 +204,7 @@ fn write_folder(
             .map_err(StoreError::from)?;
     }
 
+    tracing::debug!("snapshot data: {:?}", started.elapsed());
     let documents = {
         let mut stmt = conn
             .prepare("SELECT id, coalesce(title, ''), path, content_hash FROM documents ORDER BY id")

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::{Reply, Site, lit, pages};
+use super::{Reply, Site, pages, sql};
 use crate::dashboard;
 use crate::frame::Frame;
 
@@ -117,13 +117,8 @@ pub fn metric(site: &Site, id: &str) -> Reply {
         Ok(c) => c,
         Err(e) => return Reply::error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
     };
-    let q = |sql: String| Frame::query(&conn, &sql, 100_000).map_err(|e| e.to_string());
-    let id_lit = lit(id);
-    let parts = (
-        q(format!("SELECT id, name, unit, display_unit, scale, direction, source FROM metrics WHERE id = {id_lit}")),
-        q(format!("SELECT * FROM metric_series WHERE metric_id = {id_lit} ORDER BY period_end")),
-        q(format!("SELECT * FROM attainment WHERE metric_id = {id_lit} ORDER BY period")),
-    );
+    let q = |sql: &str| Frame::query_with(&conn, sql, [id], 100_000).map_err(|e| e.to_string());
+    let parts = (q(sql::API_METRIC), q(sql::API_METRIC_SERIES), q(sql::API_METRIC_TARGETS));
     match parts {
         (Ok(m), _, _) if m.rows.is_empty() => Reply::error(StatusCode::NOT_FOUND, &format!("no metric {id}")),
         (Ok(m), Ok(series), Ok(targets)) => {
@@ -181,17 +176,12 @@ impl FigureQuery {
 
 pub fn figures(site: &Site, key: &str) -> Reply {
     let q: FigureQuery = serde_json::from_str(key).unwrap_or_default();
-    let mut filters = Vec::new();
-    if let Some(d) = &q.doc {
-        filters.push(format!("doc_id = {}", lit(d)));
+    let conn = match site.connection() {
+        Ok(c) => c,
+        Err(e) => return Reply::error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    };
+    match Frame::query_with(&conn, sql::API_FIGURES, duckdb::params![q.doc, q.row, q.kind], q.limit()) {
+        Ok(f) => Reply::json(&f),
+        Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
-    if let Some(r) = q.row {
-        filters.push(format!("row = {r}"));
-    }
-    if let Some(k) = &q.kind {
-        filters.push(format!("kind = {}", lit(k)));
-    }
-    let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
-    let limit = q.limit();
-    frame(site, &format!("SELECT * FROM figures {filter} ORDER BY doc_id, seq"), limit)
 }

@@ -12,6 +12,7 @@ pub mod cache;
 mod guard;
 mod pages;
 pub mod route;
+mod sql;
 pub mod status;
 
 use std::path::{Path, PathBuf};
@@ -198,12 +199,6 @@ pub fn render(site: &Site, route: &Route) -> Option<Reply> {
         Route::Snapshots => status::snapshots_page(site, ""),
         Route::PanelFile { .. } | Route::Status | Route::Api(_) | Route::Style => return None,
     })
-}
-
-/// A value from an address as an SQL string literal (quotes doubled):
-/// ids reach queries only this way.
-fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// Runs a page function on a blocking thread against the current site,

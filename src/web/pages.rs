@@ -6,7 +6,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use duckdb::Connection;
 
-use super::{Reply, Site, lit};
+use super::{Reply, Site, sql};
 use crate::dashboard::{self, Body, Figure, KpiView, Rendered, TableView};
 use crate::extract::Kind;
 use crate::frame::Frame;
@@ -96,6 +96,11 @@ pub(super) fn with_conn(site: &Site, f: impl FnOnce(&Connection) -> Reply) -> Re
 
 fn query(conn: &Connection, sql: &str) -> Result<Frame, String> {
     Frame::query(conn, sql, 10_000).map_err(|e| e.to_string())
+}
+
+/// [`query`] with bound parameters (see `queries/pages/`).
+fn query_with(conn: &Connection, sql: &str, params: impl duckdb::Params) -> Result<Frame, String> {
+    Frame::query_with(conn, sql, params, 10_000).map_err(|e| e.to_string())
 }
 
 // ------------------------------------------------------------------ index
@@ -310,10 +315,7 @@ struct MetricPage {
 
 pub fn metric(site: &Site, id: &str) -> Reply {
     with_conn(site, |conn| {
-        let head = match query(
-            conn,
-            &format!("SELECT name, display_unit, source, review FROM metrics WHERE id = {}", lit(id)),
-        ) {
+        let head = match query_with(conn, sql::METRIC, [id]) {
             Ok(f) if !f.rows.is_empty() => f,
             Ok(_) => {
                 return error_page(site, StatusCode::NOT_FOUND, "找不到指标", &format!("没有编号为 {id} 的指标。"), "");
@@ -322,43 +324,17 @@ pub fn metric(site: &Site, id: &str) -> Reply {
         };
         let (name, unit, source) = (head.rows[0][0].text(), head.rows[0][1].text(), head.rows[0][2].text());
         let review = (!head.rows[0][3].is_null()).then(|| head.rows[0][3].text());
-        let series_sql = format!(
-            "SELECT s.metric_id, s.metric, s.period_end, s.period_label, s.value / m.scale AS value, NULL::DOUBLE AS target, \
-             NULL AS comparator, s.basis, m.display_unit AS unit, s.doc_id, s.row, s.figure_seq \
-             FROM metric_series s JOIN metrics m ON m.id = s.metric_id WHERE s.metric_id = {id} \
-             UNION ALL SELECT t.metric_id, m.name, t.period_end, t.period_label, NULL, t.value / m.scale, t.comparator, NULL, \
-             m.display_unit, t.doc_id, t.row, t.target_seq FROM targets t JOIN metrics m ON m.id = t.metric_id \
-             WHERE t.metric_id = {id} ORDER BY period_end",
-            id = lit(id)
-        );
-        let panel = dashboard::Panel::inline(&name, dashboard::Kind::Line, series_sql);
-        let rendered = dashboard::render_panel(0, &panel, &site.queries, conn);
-        let chart = match rendered.body {
-            Body::Charts { mut charts } if !charts.is_empty() => charts.remove(0).svg,
-            Body::Error { message } => {
+        let panel = dashboard::Panel::inline(&name, dashboard::Kind::Line, sql::METRIC_CHART.to_owned());
+        let drawn = query_with(conn, sql::METRIC_CHART, [id]).and_then(|frame| dashboard::draw(&panel, &frame));
+        let chart = match drawn {
+            Ok(Body::Charts { mut charts }) if !charts.is_empty() => charts.remove(0).svg,
+            Err(message) | Ok(Body::Error { message }) => {
                 return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, &name, "走势图无法生成。", &message);
             }
             _ => String::new(),
         };
-        let targets = query(
-            conn,
-            &format!(
-                "SELECT period_label, comparator, target / scale AS target, actual / scale AS actual, ratio, status, \
-                 display_unit AS unit, doc_id, row, coalesce(actual_seq, target_seq) AS figure_seq, target_text, actual_text \
-                 FROM attainment WHERE metric_id = {} ORDER BY period",
-                lit(id)
-            ),
-        );
-        let observations = query(
-            conn,
-            &format!(
-                "SELECT o.period_label, o.value / m.scale AS value, m.display_unit AS unit, o.basis, f.text, o.doc_id, o.row, \
-                 o.figure_seq FROM observations o JOIN metrics m ON m.id = o.metric_id \
-                 LEFT JOIN figures f ON f.doc_id = o.doc_id AND f.seq = o.figure_seq \
-                 WHERE o.metric_id = {} ORDER BY o.period_end, o.doc_id",
-                lit(id)
-            ),
-        );
+        let targets = query_with(conn, sql::METRIC_TARGETS, [id]);
+        let observations = query_with(conn, sql::METRIC_OBSERVATIONS, [id]);
         match (targets, observations) {
             (Ok(t), Ok(o)) => page(
                 StatusCode::OK,
@@ -445,14 +421,7 @@ fn excerpt(s: &str, n: usize) -> String {
 
 pub fn document(site: &Site, doc: &str) -> Reply {
     with_conn(site, |conn| {
-        let head = match query(
-            conn,
-            &format!(
-                "SELECT coalesce(title, id), coalesce(org, ''), coalesce(period_label, ''), regexp_extract(path, '[^/\\\\]+$'), encoding, row_count, figure_count, \
-                 ingested_at FROM documents WHERE id = {}",
-                lit(doc)
-            ),
-        ) {
+        let head = match query_with(conn, sql::DOCUMENT, [doc]) {
             Ok(f) if !f.rows.is_empty() => f,
             Ok(_) => {
                 return error_page(site, StatusCode::NOT_FOUND, "找不到文档", &format!("没有名为 {doc} 的文档。"), "");
@@ -465,14 +434,7 @@ pub fn document(site: &Site, doc: &str) -> Reply {
             .zip(&h[1..])
             .map(|(k, v)| (k.to_string(), v.text()))
             .collect();
-        let rows = match query(
-            conn,
-            &format!(
-                "SELECT r.row, r.dimension, r.task, r.status, r.issue, (SELECT count(*) FROM figures f WHERE f.doc_id = r.doc_id \
-                 AND f.row = r.row) FROM rows r WHERE r.doc_id = {} ORDER BY r.row",
-                lit(doc)
-            ),
-        ) {
+        let rows = match query_with(conn, sql::DOCUMENT_ROWS, [doc]) {
             Ok(f) => f,
             Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "文档", "文档各行读取失败。", &e),
         };
@@ -554,14 +516,7 @@ pub fn row(site: &Site, arg: &str) -> Reply {
     let Some((doc, row)) = arg.rsplit_once('/') else { return not_found(site, arg) };
     let Ok(row) = row.parse::<u32>() else { return not_found(site, arg) };
     with_conn(site, |conn| {
-        let cells = match query(
-            conn,
-            &format!(
-                "SELECT r.dimension, r.task, r.status, r.issue, coalesce(d.title, d.id), (SELECT max(row) FROM rows x WHERE x.doc_id = r.doc_id) \
-                 FROM rows r JOIN documents d ON d.id = r.doc_id WHERE r.doc_id = {} AND r.row = {row}",
-                lit(doc)
-            ),
-        ) {
+        let cells = match query_with(conn, sql::ROW, duckdb::params![doc, row]) {
             Ok(f) if !f.rows.is_empty() => f,
             Ok(_) => {
                 return error_page(
@@ -574,14 +529,7 @@ pub fn row(site: &Site, arg: &str) -> Reply {
             }
             Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "行", "这一行读取失败。", &e),
         };
-        let figures = match query(
-            conn,
-            &format!(
-                "SELECT seq AS figure_seq, col, span_start, span_end, text, value, unit, qualifier, kind, label FROM figures \
-                 WHERE doc_id = {} AND row = {row} ORDER BY seq",
-                lit(doc)
-            ),
-        ) {
+        let figures = match query_with(conn, sql::ROW_FIGURES, duckdb::params![doc, row]) {
             Ok(f) => f,
             Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "行", "这一行的数字读取失败。", &e),
         };
