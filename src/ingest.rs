@@ -335,9 +335,15 @@ pub fn refresh_metrics(
     if !documents_changed && store.derived_from()?.as_deref() == Some(stamp.as_str()) {
         return Ok(None);
     }
+    let t = Instant::now();
     let docs = store.documents()?;
+    tracing::debug!("metrics: documents read back in {:?}", t.elapsed());
+    let t = Instant::now();
     let derived = metrics::derive_documents(&docs, catalogue);
+    tracing::debug!("metrics: derived in {:?}", t.elapsed());
+    let t = Instant::now();
     store.replace_derived(&derived, &stamp)?;
+    tracing::debug!("metrics: stored in {:?}", t.elapsed());
     let mut status = BTreeMap::new();
     for t in &derived.targets {
         *status.entry(t.judgement.status.as_str()).or_default() += 1;

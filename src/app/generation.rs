@@ -68,12 +68,18 @@ pub fn write<T>(db: &Path, change: impl FnOnce(&mut Store) -> Result<T, AppError
             if wal(db).exists() {
                 drop(Store::open(db)?);
             }
+            let t = std::time::Instant::now();
             fs::copy(db, &next).map_err(|e| AppError::io(&next, e))?;
+            tracing::debug!("generation: copied {} in {:?}", db.display(), t.elapsed());
         }
         let value = {
             let mut store = Store::open(&next)?;
+            let t = std::time::Instant::now();
             let value = change(&mut store)?;
+            tracing::debug!("generation: changed in {:?}", t.elapsed());
+            let t = std::time::Instant::now();
             store.connection().execute_batch("CHECKPOINT").map_err(StoreError::from)?;
+            tracing::debug!("generation: checkpoint in {:?}", t.elapsed());
             value
         };
         fs::File::open(&next).and_then(|f| f.sync_all()).map_err(|e| AppError::io(&next, e))?;

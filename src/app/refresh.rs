@@ -93,7 +93,9 @@ impl Refresher {
                 progress(event)
             })?;
             let changed = summary.new + summary.updated > 0 || upgraded_from.is_some();
+            let t = std::time::Instant::now();
             let metrics = ingest::refresh_metrics(store, &catalogue, &stamp, changed)?;
+            tracing::debug!("refresh: metrics derived in {:?}", t.elapsed());
             let totals = store.totals()?;
             Ok(Refreshed { summary, missing, metrics, totals, upgraded_from, written: true })
         });

@@ -289,6 +289,8 @@ struct Read {
     keys: Vec<String>,
     /// The document's targets and the figures answering them.
     pairs: Vec<pair::Pair>,
+    /// Each figure's name normalised, and its key (see [`Synonyms`]).
+    stems: Vec<(String, String)>,
 }
 
 impl Read {
@@ -312,8 +314,32 @@ impl Read {
             })
             .collect();
         let pairs = pair::pairs(doc, figures, &named);
-        Read { named, periods, aggs, keys, pairs }
+        let stems = named
+            .iter()
+            .map(|name| {
+                let n = identity::normalise(name);
+                (identity::key(&n), n)
+            })
+            .collect();
+        Read { named, periods, aggs, keys, pairs, stems }
     }
+}
+
+/// Every document read (see [`Read::of`]), on every core: documents are
+/// read independently, and reading is most of a derivation's time.
+fn read_all(inputs: &[Input]) -> Vec<Read> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len().max(1));
+    if workers <= 1 {
+        return inputs.iter().map(|i| Read::of(i.document, i.figures)).collect();
+    }
+    let chunk = inputs.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|i| Read::of(i.document, i.figures)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("reading a document panicked")).collect()
+    })
 }
 
 /// Wordings of one quantity that pairing has shown to be one: a goal
@@ -335,18 +361,15 @@ impl Synonyms {
         // How many reports use each stem, and the wording seen for it.
         let mut reach: HashMap<String, usize> = HashMap::new();
         let mut wording: HashMap<String, String> = HashMap::new();
-        let stem = |name: &str| {
-            let n = identity::normalise(name);
-            (identity::key(&n), n)
-        };
         for read in reads {
             let mut seen = HashSet::new();
-            for name in &read.named {
-                let (k, n) = stem(name);
-                if seen.insert(k.clone()) {
+            for (k, n) in &read.stems {
+                if seen.insert(k) {
                     *reach.entry(k.clone()).or_default() += 1;
                 }
-                wording.entry(k).or_insert(n);
+                if !wording.contains_key(k) {
+                    wording.insert(k.clone(), n.clone());
+                }
             }
         }
         // Union-find over stems joined by a pair.
@@ -366,7 +389,7 @@ impl Synonyms {
                 {
                     continue;
                 }
-                let ((kt, _), (ka, _)) = (stem(&read.named[p.target]), stem(&read.named[a]));
+                let (kt, ka) = (read.stems[p.target].0.clone(), read.stems[a].0.clone());
                 if kt.chars().count() < 2 || ka.chars().count() < 2 {
                     continue;
                 }
@@ -417,7 +440,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
 
     // Every document read first: which wordings recur across reports
     // decides, below, the name a target and its answer share.
-    let reads: Vec<Read> = inputs.iter().map(|input| Read::of(input.document, input.figures)).collect();
+    let reads = read_all(inputs);
     let synonyms = Synonyms::learn(inputs, &reads);
     let mut registry =
         Registry { catalogue: catalogue.index(), metrics: BTreeMap::new(), known: HashMap::new(), synonyms };
@@ -431,7 +454,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     for (input, read) in inputs.iter().zip(&reads) {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
-        let Read { named, periods, aggs, keys, pairs } = read;
+        let Read { named, periods, aggs, keys, pairs, .. } = read;
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
         let answers: Vec<usize> = pairs.iter().filter_map(|p| p.actual).collect();
