@@ -105,6 +105,7 @@ impl App {
         let mut serving = self.serving.lock().unwrap_or_else(|e| e.into_inner());
         if *serving != now {
             let site: Site = super::site(&self.paths)?.with_cache_budget(self.cache_bytes);
+            site.warm();
             self.state.swap(site);
             *serving = now;
         }

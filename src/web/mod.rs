@@ -138,6 +138,25 @@ impl Site {
         self.conn.lock().unwrap_or_else(|e| e.into_inner()).try_clone()
     }
 
+    /// Renders the pages everyone opens first (the index and every
+    /// dashboard) into the cache: a refresh warms its new site before
+    /// swapping it in, so readers never wait on a cold cache all at once.
+    pub fn warm(&self) {
+        let pages: Vec<(String, fn(&Site, &str) -> Reply)> =
+            std::iter::once(("index".to_owned(), pages::index as fn(&Site, &str) -> Reply))
+                .chain(
+                    self.dashboards
+                        .iter()
+                        .map(|d| (format!("dashboard {}", d.name), pages::dashboard as fn(&Site, &str) -> Reply)),
+                )
+                .collect();
+        for (key, make) in pages {
+            let arg = key.split_once(' ').map_or("", |(_, a)| a);
+            let reply = make(self, arg);
+            self.cache.put(&key, &reply);
+        }
+    }
+
     pub fn dashboard(&self, name: &str) -> Option<&Loaded> {
         self.dashboards.iter().find(|d| d.name == name)
     }
