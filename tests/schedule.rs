@@ -182,8 +182,18 @@ fn a_snapshot_opens_from_disk_and_catch_up_and_webhooks_follow_it() {
         .collect();
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 
-    // And in a real browser, from disk, with the network off.
+    // And in a real browser, from disk, with the network off; printed to A4.
     if let Some(chrome) = chromium() {
+        let options = snapshot::Options {
+            dir: dir.path().join("printed"),
+            now: Utc::now(),
+            tz: chrono_tz::Asia::Shanghai,
+            pdf: true,
+        };
+        let printed = snapshot::take(&paths, &options).unwrap();
+        assert_eq!(printed.pdf_problem, None);
+        let pdf = std::fs::read(printed.folder.join("report.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000, "{} bytes", pdf.len());
         let profile = tempfile::tempdir().unwrap();
         let out = std::process::Command::new(chrome)
             .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])

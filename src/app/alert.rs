@@ -88,3 +88,31 @@ pub fn send(hook: &Webhook, body: &serde_json::Value) -> Result<String, String> 
     }
     Err(format!("{TRIES} 次均失败：{last}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_webhook_that_never_answers_is_retried_and_reported() {
+        // Nothing listens on the discard port.
+        let hook = Webhook { url: "http://127.0.0.1:9/hook".into(), format: WebhookFormat::Json };
+        let err = send(&hook, &json!({})).unwrap_err();
+        assert!(err.starts_with("3 次均失败"), "{err}");
+    }
+
+    #[test]
+    fn alerts_are_due_by_the_setting() {
+        let mut settings = AlertSettings::default();
+        let mut changes = Changes { values: vec![], ..Changes::default() };
+        changes.new_documents.push("a".into());
+        assert!(!due(&settings, &changes), "no webhook, no alert");
+        settings.webhook.push(Webhook { url: "http://x".into(), format: WebhookFormat::Dingtalk });
+        assert!(!due(&settings, &changes), "nothing newly missed");
+        settings.on = AlertOn::Any;
+        assert!(due(&settings, &changes));
+        let body = body(&settings.webhook[0], "2026-W49", &changes, Some("http://x/snapshots"));
+        assert_eq!(body["msgtype"], "text");
+        assert!(body["text"]["content"].as_str().unwrap().contains("新增或更新文档 1 份"));
+    }
+}
