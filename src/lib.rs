@@ -37,6 +37,8 @@ pub mod lexicon;
 pub mod metrics;
 pub mod numbers;
 #[cfg(feature = "db")]
+pub mod route;
+#[cfg(feature = "db")]
 pub mod store;
 #[cfg(feature = "db")]
 pub mod web;

@@ -173,7 +173,7 @@ fn write_folder(
                         let Some(route) = routes.get(i) else { return Ok(()) };
                         let Some(reply) = web::render(site, route) else { continue };
                         let html = String::from_utf8_lossy(&reply.body);
-                        let mut html = web::route::for_snapshot(&html, web::STYLE);
+                        let mut html = crate::route::for_snapshot(&html, web::STYLE);
                         let lead_here = if *route == Route::Index { format!("{header}{lead}") } else { header.clone() };
                         if let Some(at) = html.find("<main>") {
                             html.insert_str(at + "<main>".len(), &lead_here);

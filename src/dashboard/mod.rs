@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::chart::{self, Mark, Tone};
 use crate::frame::{Cell, Frame, format_float};
 use crate::metrics::catalogue::Comparator;
+use crate::route::Route;
 pub use spec::{Dashboard, Kind, Loaded, Panel, Queries, Role, Width};
 
 /// A dashboard with every panel drawn.
@@ -234,7 +235,7 @@ impl View<'_> {
             .map(|(key, rows)| {
                 let caption =
                     self.named(rows[0], self.p.column(Role::Label).unwrap_or("metric")).unwrap_or(key.clone());
-                let link = self.named(rows[0], "metric_id").map(|m| format!("/metrics/{}", encode(&m)));
+                let link = self.named(rows[0], "metric_id").map(|m| Route::Metric(m).path());
                 Figure { caption: Some(caption), link, svg: self.chart(&rows, chart::width_for(0.62)) }
             })
             .collect()
@@ -516,11 +517,9 @@ pub fn table(frame: &Frame, columns: Option<&[String]>) -> TableView {
                 .map(|&i| {
                     let name = frame.columns[i].as_str();
                     let link = match (name, metric_col) {
-                        ("metric", Some(m)) if !row[m].is_null() => {
-                            Some(format!("/metrics/{}", encode(&row[m].text())))
-                        }
+                        ("metric", Some(m)) if !row[m].is_null() => Some(Route::Metric(row[m].text()).path()),
                         ("title" | "id", _) if frame.column("id").is_some() && frame.column("row").is_none() => {
-                            frame.column("id").map(|c| format!("/docs/{}", encode(&row[c].text())))
+                            frame.column("id").map(|c| Route::Document(row[c].text()).path())
                         }
                         _ => None,
                     };
@@ -544,19 +543,14 @@ pub fn row_link(frame: &Frame, row: &[Cell]) -> Option<String> {
     match (get("doc_id"), get("row")) {
         (Some(d), Some(r)) if !d.is_empty() && r != "0" => {
             let anchor = get("figure_seq").or_else(|| get("actual_seq")).map(|s| format!("#f{s}")).unwrap_or_default();
-            Some(format!("/docs/{}/rows/{r}{anchor}", encode(&d)))
+            let row = r.parse().ok()?;
+            Some(format!("{}{anchor}", Route::Row { doc: d, row }.path()))
         }
-        _ => get("metric_id").map(|m| format!("/metrics/{}", encode(&m))),
+        _ => get("metric_id").map(|m| Route::Metric(m).path()),
     }
 }
 
-/// A path segment, percent-encoded.
-pub fn encode(segment: &str) -> String {
-    percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
-}
-
-const SEGMENT: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+pub use crate::route::encode;
 
 #[cfg(test)]
 mod tests;

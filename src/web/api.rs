@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::{Reply, Site, pages, sql};
+use super::{Reply, Route, Site, pages, sql};
 use crate::dashboard;
 use crate::frame::Frame;
 
@@ -46,7 +46,7 @@ pub fn dashboards(site: &Site, _: &str) -> Reply {
             name: &d.name,
             title: d.dashboard.as_ref().ok().map(|x| x.title.as_str()),
             description: d.dashboard.as_ref().ok().map(|x| x.description.as_str()),
-            url: format!("/d/{}", dashboard::encode(&d.name)),
+            url: Route::Dashboard(d.name.clone()).path(),
             error: d.dashboard.as_ref().err().map(String::as_str),
         })
         .collect();
@@ -82,15 +82,15 @@ pub fn dashboard(site: &Site, name: &str) -> Reply {
                         _ => None,
                     },
                     data: &p.frame,
-                    csv: format!("/d/{}/panels/{}.csv", dashboard::encode(name), p.index + 1),
-                    xlsx: format!("/d/{}/panels/{}.xlsx", dashboard::encode(name), p.index + 1),
+                    csv: Route::PanelFile { dashboard: name.to_owned(), file: format!("{}.csv", p.index + 1) }.path(),
+                    xlsx: Route::PanelFile { dashboard: name.to_owned(), file: format!("{}.xlsx", p.index + 1) }.path(),
                 })
                 .collect();
             Reply::json(
                 &serde_json::json!({ "name": r.name, "title": r.title, "description": r.description, "panels": panels }),
             )
         }
-        Err((status, msg)) => Reply::error(status, &msg),
+        Err(e) => e.reply(),
     }
 }
 

@@ -9,9 +9,9 @@
 
 mod api;
 pub mod cache;
+mod error;
 mod guard;
 mod pages;
-pub mod route;
 mod sql;
 pub mod status;
 
@@ -28,9 +28,10 @@ use axum::routing::get;
 use duckdb::Connection;
 
 use crate::dashboard::{self, Loaded, Queries};
+pub use crate::route::{self, Route};
 use cache::PageCache;
+pub use error::PageError;
 pub use guard::Guard;
-pub use route::Route;
 pub use status::{Job, Status};
 
 /// The stylesheet, embedded so pages work offline and without a CDN.
@@ -142,18 +143,9 @@ impl Site {
     /// dashboard) into the cache: a refresh warms its new site before
     /// swapping it in, so readers never wait on a cold cache all at once.
     pub fn warm(&self) {
-        let pages: Vec<(String, fn(&Site, &str) -> Reply)> =
-            std::iter::once(("index".to_owned(), pages::index as fn(&Site, &str) -> Reply))
-                .chain(
-                    self.dashboards
-                        .iter()
-                        .map(|d| (format!("dashboard {}", d.name), pages::dashboard as fn(&Site, &str) -> Reply)),
-                )
-                .collect();
-        for (key, make) in pages {
-            let arg = key.split_once(' ').map_or("", |(_, a)| a);
-            let reply = make(self, arg);
-            self.cache.put(&key, &reply);
+        self.cache.put("index", &pages::index(self, ""));
+        for d in &self.dashboards {
+            self.cache.put(&format!("dashboard {}", d.name), &pages::dashboard(self, &d.name));
         }
     }
 

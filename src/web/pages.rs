@@ -6,7 +6,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use duckdb::Connection;
 
-use super::{Reply, Site, sql};
+use super::{PageError, Reply, Route, Site, sql};
 use crate::dashboard::{self, Body, Figure, KpiView, Rendered, TableView};
 use crate::extract::Kind;
 use crate::frame::Frame;
@@ -127,7 +127,7 @@ pub fn index(site: &Site, _: &str) -> Reply {
             .dashboards
             .iter()
             .map(|d| DashLink {
-                href: format!("/d/{}", dashboard::encode(&d.name)),
+                href: Route::Dashboard(d.name.clone()).path(),
                 title: d.dashboard.as_ref().map_or_else(|_| d.name.clone(), |x| x.title.clone()),
                 description: d.dashboard.as_ref().map_or_else(|_| String::new(), |x| x.description.clone()),
                 error: d.dashboard.as_ref().err().map(|e| format!("{}: {e}", d.path)),
@@ -177,26 +177,32 @@ struct DashboardPage {
 }
 
 /// Renders a dashboard by name: what the page, the API and downloads share.
-pub fn rendered(site: &Site, name: &str) -> Result<Rendered, (StatusCode, String)> {
-    let loaded = site.dashboard(name).ok_or((StatusCode::NOT_FOUND, format!("没有名为 {name} 的仪表板")))?;
-    let d =
-        loaded.dashboard.as_ref().map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, format!("{}: {e}", loaded.path)))?;
-    let conn = site.connection().map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
+pub fn rendered(site: &Site, name: &str) -> Result<Rendered, PageError> {
+    let loaded = site.dashboard(name).ok_or_else(|| PageError::NoDashboard(name.to_owned()))?;
+    let d = loaded
+        .dashboard
+        .as_ref()
+        .map_err(|e| PageError::BrokenDashboard { path: loaded.path.clone(), reason: e.to_string() })?;
+    let conn = site.connection()?;
     Ok(dashboard::render(name, d, &site.queries, &conn))
 }
 
 pub fn dashboard(site: &Site, name: &str) -> Reply {
     let r = match rendered(site, name) {
         Ok(r) => r,
-        Err((status, msg)) if status == StatusCode::NOT_FOUND => {
-            return error_page(site, status, "找不到仪表板", &msg, "");
+        Err(e @ PageError::NoDashboard(_)) => {
+            return error_page(site, e.status(), "找不到仪表板", &e.to_string(), "");
         }
-        Err((status, msg)) if status == StatusCode::INTERNAL_SERVER_ERROR => {
-            return definition_error_page(site, "仪表板文件有误", "这个仪表板的定义文件无法使用，请修正后刷新：", &msg);
+        Err(e @ PageError::BrokenDashboard { .. }) => {
+            return definition_error_page(
+                site,
+                "仪表板文件有误",
+                "这个仪表板的定义文件无法使用，请修正后刷新：",
+                &e.to_string(),
+            );
         }
-        Err((status, msg)) => return error_page(site, status, "仪表板无法显示", "数据库暂时不可用。", &msg),
+        Err(e) => return error_page(site, e.status(), "仪表板无法显示", "数据库暂时不可用。", &e.to_string()),
     };
-    let base = format!("/d/{}/panels", dashboard::encode(name));
     let panels = r
         .panels
         .into_iter()
@@ -224,8 +230,8 @@ pub fn dashboard(site: &Site, name: &str) -> Reply {
                 table,
                 kpi,
                 error,
-                csv: format!("{base}/{}.csv", p.index + 1),
-                xlsx: format!("{base}/{}.xlsx", p.index + 1),
+                csv: Route::PanelFile { dashboard: name.to_owned(), file: format!("{}.csv", p.index + 1) }.path(),
+                xlsx: Route::PanelFile { dashboard: name.to_owned(), file: format!("{}.xlsx", p.index + 1) }.path(),
             }
         })
         .collect();
@@ -442,7 +448,10 @@ pub fn document(site: &Site, doc: &str) -> Reply {
             .rows
             .iter()
             .map(|r| RowLink {
-                href: format!("/docs/{}/rows/{}", dashboard::encode(doc), r[0].text()),
+                href: r[0].text().parse().map_or_else(
+                    |_| Route::Document(doc.to_owned()).path(),
+                    |row| Route::Row { doc: doc.to_owned(), row }.path(),
+                ),
                 index: r[0].text(),
                 dimension: r[1].text(),
                 task: excerpt(&r[2].text(), 80),
@@ -565,20 +574,20 @@ pub fn row(site: &Site, arg: &str) -> Reply {
             cells[4].0 = kinds(&f[8].text()).to_owned();
         }
         let last = c[5].as_f64().unwrap_or(0.0) as u32;
-        let base = format!("/docs/{}/rows", dashboard::encode(doc));
+        let row_href = |row: u32| Route::Row { doc: doc.to_owned(), row }.path();
         page(
             StatusCode::OK,
             &RowPage {
                 nav: nav(site),
                 built: built(site),
                 doc_title: c[4].text(),
-                doc_href: format!("/docs/{}", dashboard::encode(doc)),
+                doc_href: Route::Document(doc.to_owned()).path(),
                 row: row.to_string(),
                 dimension: c[0].text(),
                 cells: views,
                 figures: table,
-                prev: (row > 1).then(|| format!("{base}/{}", row - 1)),
-                next: (row < last).then(|| format!("{base}/{}", row + 1)),
+                prev: (row > 1).then(|| row_href(row - 1)),
+                next: (row < last).then(|| row_href(row + 1)),
             },
         )
     })

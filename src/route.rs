@@ -7,7 +7,14 @@
 //! [`Route::parse`] reads each link back and [`Route::file`] says where
 //! the snapshot put that page, or that it holds no such page.
 
-use crate::dashboard::encode;
+/// A path segment, percent-encoded: every URL's variable parts go
+/// through this one function.
+pub fn encode(segment: &str) -> String {
+    percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// A page or resource of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
