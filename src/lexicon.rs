@@ -72,10 +72,10 @@ pub const INCREMENT: &[&str] = &[
 ];
 
 /// Verbs that finish making something counted (`建成一刻钟便民生活圈4个`,
-/// `认定区级示范街区3个`): in a year's report, unless a running total says
+/// `认定区级示范街区3个`, `创建省级卫生村46个`): in a year's report, unless a running total says
 /// otherwise (`累计建成`), what they count was added that year, as `新建`
 /// and `新认定` say outright. (`建成区` is a noun: the built-up area.)
-pub const MADE: &[&str] = &["建成", "认定"];
+pub const MADE: &[&str] = &["建成", "认定", "创建"];
 
 /// Words of time, comparison or intent that stand where a name would
 /// (`同比上升`, `与2013年相比`, `力争控制在`): a label of these alone names
@@ -95,6 +95,8 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("限上", "限额以上"),
     ("规上", "规模以上"),
     ("固投", "固定资产投资"),
+    ("集采", "集中带量采购"),
+    ("家医", "家庭医生"),
     ("RD", "研发"),
     ("研究与试验发展", "研发"),
     ("GDP", "地区生产总值"),

@@ -39,7 +39,7 @@ const COMPOUNDS: &[&str] = &[
     "至少", "至今", "至关", "可持续", "可再生", "可行", "可视", "平均", "均值", "人均", "意向", "方向", "导向", "走向", "动向", "趋向", "公共", "国有",
     "行为", "普及", "高等", "中等", "首都", "自由", "发达", "许可", "认可", "现在", "存在", "所在", "实在", "私有", "特有", "一共", "总共", "针对", "相对",
     "绝对", "面对", "应对", "甚至", "直至", "平等", "同等", "研究与", "年均", "日均", "月均", "受理", "受益", "受众",
-    "受托", "享受", "接受", "感受", "承受", "遭受", "经济", "经营", "经费", "经验", "经理", "经纪", "经销", "经典", "经开",
+    "受托", "享受", "接受", "感受", "承受", "遭受", "及以上", "及以下", "经济", "经营", "经费", "经验", "经理", "经纪", "经销", "经典", "经开",
     "神经", "财经", "政经", "降水", "降雨", "降尘", "升级", "升学", "再生", "再造", "又称", "因素", "因地制宜", "超市", "未来", "未成年", "在库", "在册", "在营", "按期", "按时", "按揭", "按钮", "比较", "较大", "较好", "较高", "较快", "较低", "较为", "较多", "较少", "较强", "较重",
 ];
 
@@ -416,7 +416,9 @@ fn backward(chars: &[char], floor: usize, start: usize) -> Option<(String, usize
     // A list number left before the words (`（2）运用…`), not a name's
     // digits (`3D打印`).
     let unnumbered = phrase.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    let phrase = if unnumbered.chars().next().is_some_and(super::is_cjk) { unnumbered } else { phrase };
+    // (An age that bounds who is counted stays: `65岁及以上老年人`.)
+    let age = unnumbered.starts_with(['岁', '周']);
+    let phrase = if unnumbered.chars().next().is_some_and(super::is_cjk) && !age { unnumbered } else { phrase };
     let n = phrase.chars().count();
     if n < 2 {
         return None;

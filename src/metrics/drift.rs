@@ -6,7 +6,8 @@
 //! without a second thought when three things hold, and only then:
 //!
 //! - one wording is the other with words added (every character of the
-//!   shorter one, in order, in the longer one), and the shorter one still
+//!   shorter one, in order, in the longer one) or the same words in another
+//!   order (`急救平均反应时间` / `平均急救反应时间`), and the shorter one still
 //!   names something (four characters or more) — `企业` is in every
 //!   enterprise count and joins nothing;
 //! - the two are never in one report: a report that writes both is telling
@@ -123,9 +124,20 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
             }
         }
     }
+    // A line of goals alone (no year reported an actual under its wording)
+    // is compared by its goals.
+    let mut goals: HashMap<&str, BTreeMap<Period, f64>> = HashMap::new();
     for t in &derived.targets {
         if let Some(line) = by_id.get_mut(t.metric_id.as_str()) {
             line.reports.insert(&t.doc_id);
+            goals.entry(line.id).or_default().entry(t.period).or_insert(t.value);
+        }
+    }
+    for line in by_id.values_mut() {
+        if line.values.is_empty()
+            && let Some(g) = goals.remove(line.id)
+        {
+            line.values = g;
         }
     }
     let mut lines: Vec<Line> = by_id.into_values().filter(|l| !l.values.is_empty()).collect();
@@ -138,11 +150,23 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
 /// same report?
 fn extends(long: &Line, short: &Line) -> bool {
     long.id != short.id
-        && long.key.len() > short.key.len()
+        && long.key.len() >= short.key.len()
         && long.family == short.family
         && long.aggregation == short.aggregation
         && long.reports.is_disjoint(&short.reports)
-        && subsequence(&short.key, &long.key)
+        && ((long.key.len() > short.key.len() && subsequence(&short.key, &long.key))
+            || reordered(&short.key, &long.key))
+}
+
+/// Are `a` and `b` the same characters in another order (`急救平均反应时间`
+/// / `平均急救反应时间`, `储备冻猪肉` / `冻猪肉储备`)?
+fn reordered(a: &str, b: &str) -> bool {
+    let sorted = |s: &str| {
+        let mut c: Vec<char> = s.chars().collect();
+        c.sort_unstable();
+        c
+    };
+    a != b && a.len() == b.len() && sorted(a) == sorted(b)
 }
 
 /// Are all of `short`'s characters in `long`, in order?
@@ -175,5 +199,7 @@ mod tests {
         assert!(subsequence("万车死亡率", "道路交通万车死亡率"));
         assert!(subsequence("高速公路里程", "高速公路通车总里程"));
         assert!(!subsequence("技术合同成交额", "技术合同数"));
+        assert!(reordered("储备冻猪肉", "冻猪肉储备"));
+        assert!(!reordered("储备冻猪肉", "储备冻猪肉"));
     }
 }

@@ -34,6 +34,15 @@ const MODIFIERS: &[&str] = &[
     "已经",
     "已",
     "现有",
+    "实有",
+    // 各类医联体 and 医联体: every kind is what an unqualified count counts.
+    "各类",
+    // Verbs of carrying out (落地执行国家和省集采药品294个).
+    "落地",
+    "执行",
+    "落实",
+    "新创建",
+    "创建",
     "出现",
     "实行",
     "完成",
@@ -128,10 +137,11 @@ pub fn letters(label: &str) -> String {
             out.extend(&chars[start..i]);
             continue;
         }
-        // 2号线 and 6号线 are two lines: a number before 号 is a name's.
+        // 2号线 and 6号线 are two lines, 3岁以下 and 6岁以下 two groups: a
+        // number before 号 or 岁 is a name's.
         if c.is_ascii_digit() {
             let end = chars[i..].iter().position(|d| !d.is_ascii_digit()).map_or(chars.len(), |p| i + p);
-            if chars.get(end) == Some(&'号') {
+            if matches!(chars.get(end), Some('号' | '岁')) {
                 out.extend(&chars[i..end]);
             }
             i = end;
@@ -294,6 +304,7 @@ mod tests {
     #[test]
     fn numbered_names_keep_their_numbers() {
         assert_ne!(normalise("轨道交通2号线年度计划完成率"), normalise("轨道交通6号线年度计划完成率"));
+        assert_ne!(normalise("3岁以下婴幼儿托位"), normalise("6岁以下婴幼儿托位"));
         assert_eq!(letters("2023年新建12个平台"), "年新建个平台");
     }
 

@@ -10,7 +10,7 @@
 //! wordings as aliases.
 //!
 //! It also proposes joins the derivation did not dare make: two metrics
-//! worded alike (`公交分担率` / `公交出行分担率`, `储备冻猪肉` / `冻猪肉储备`),
+//! worded alike (`利用外资` / `使用外资`, `公交分担率` / `公共交通机动化出行分担率`),
 //! in one unit family, that never appear in the same report and never share
 //! a period — the signature of one quantity whose wording drifted from year
 //! to year. The derivation joins only the narrowest such case by rule (one
