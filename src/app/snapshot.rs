@@ -94,8 +94,10 @@ pub fn take(paths: &Paths, o: &Options) -> Result<Taken, AppError> {
     let folder = o.dir.join(&id);
     let partial = o.dir.join(format!(".partial-{}-{id}", std::process::id()));
     let _ = fs::remove_dir_all(&partial);
+    let started = std::time::Instant::now();
     let frozen = Store::frozen_copy(&paths.db)?;
     let site = Site::new(frozen, &paths.dashboards, &paths.queries);
+    tracing::debug!("snapshot: frozen copy in {:?}", started.elapsed());
     let result = generation::write(&paths.db, |store| {
         let previous = store.snapshots()?.into_iter().find(|s| s.id != id).map(|s| s.id);
         let record = store.record_snapshot(&id, &folder.display().to_string(), o.now.naive_utc())?;
