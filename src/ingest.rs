@@ -331,6 +331,19 @@ pub fn refresh_metrics(
     catalogue_fingerprint: &str,
     documents_changed: bool,
 ) -> Result<Option<MetricsSummary>, StoreError> {
+    refresh_metrics_with(store, catalogue, catalogue_fingerprint, documents_changed, &mut metrics::Readings::default())
+}
+
+/// [`refresh_metrics`], reusing the readings of documents unchanged since
+/// `readings` was filled (see [`metrics::Readings`]): what a long-running
+/// server keeps between refreshes.
+pub fn refresh_metrics_with(
+    store: &mut Store,
+    catalogue: &Catalogue,
+    catalogue_fingerprint: &str,
+    documents_changed: bool,
+    readings: &mut metrics::Readings,
+) -> Result<Option<MetricsSummary>, StoreError> {
     let stamp = format!("{}:{catalogue_fingerprint}", crate::store::SCHEMA_VERSION);
     if !documents_changed && store.derived_from()?.as_deref() == Some(stamp.as_str()) {
         return Ok(None);
@@ -339,7 +352,12 @@ pub fn refresh_metrics(
     let docs = store.documents()?;
     tracing::debug!("metrics: documents read back in {:?}", t.elapsed());
     let t = Instant::now();
-    let derived = metrics::derive_documents(&docs, catalogue);
+    let stored = store.stored()?;
+    let hashes: Vec<String> =
+        docs.iter().map(|(d, _)| stored.get(&d.id).map(|s| s.content_hash.clone()).unwrap_or_default()).collect();
+    let inputs: Vec<metrics::Input> =
+        docs.iter().map(|(document, figures)| metrics::Input { document, figures }).collect();
+    let derived = metrics::derive_with(&inputs, catalogue, Some(&hashes), readings);
     tracing::debug!("metrics: derived in {:?}", t.elapsed());
     let t = Instant::now();
     store.replace_derived(&derived, &stamp)?;

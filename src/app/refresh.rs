@@ -41,11 +41,13 @@ pub struct Refresher {
     pub limits: Limits,
     /// Failed files: their content hash when they failed, and why.
     failed: HashMap<PathBuf, (String, String)>,
+    /// Each document's reading, reused while its content is unchanged.
+    readings: crate::metrics::Readings,
 }
 
 impl Refresher {
     pub fn new(paths: Paths, limits: Limits) -> Refresher {
-        Refresher { paths, limits, failed: HashMap::new() }
+        Refresher { paths, limits, failed: HashMap::new(), readings: Default::default() }
     }
 
     /// Reads what changed under the data paths into the next generation.
@@ -84,6 +86,7 @@ impl Refresher {
 
         let limits = self.limits;
         let mut failed_now: HashMap<PathBuf, String> = HashMap::new();
+        let readings = &mut self.readings;
         let result = generation::write(&p.db, |store| {
             let upgraded_from = store.upgraded_from;
             let summary = ingest::run(store, &files, limits, &mut |event| {
@@ -94,7 +97,7 @@ impl Refresher {
             })?;
             let changed = summary.new + summary.updated > 0 || upgraded_from.is_some();
             let t = std::time::Instant::now();
-            let metrics = ingest::refresh_metrics(store, &catalogue, &stamp, changed)?;
+            let metrics = ingest::refresh_metrics_with(store, &catalogue, &stamp, changed, readings)?;
             tracing::debug!("refresh: metrics derived in {:?}", t.elapsed());
             let totals = store.totals()?;
             Ok(Refreshed { summary, missing, metrics, totals, upgraded_from, written: true })
@@ -131,8 +134,13 @@ impl Refresher {
             // Same content from the same place: a file of another folder
             // with the same name, or one that moved, is for ingest to judge.
             let same = matches!((stored.get(&id), hash),
-                (Some(s), Some(h)) if &s.content_hash == h && Path::new(&s.path) == f.as_path());
+                (Some(s), Some(h)) if &s.content_hash == h && same_file(Path::new(&s.path), f));
             !same && !known_bad
         })
     }
+}
+
+/// Do two paths name one file (`docs/a.txt` and `/srv/docs/a.txt`)?
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }

@@ -120,9 +120,13 @@ impl App {
             return;
         };
         self.state.status.started(Job::Refresh);
+        let started = std::time::Instant::now();
         let result = refresher.run(&mut |_| {}).map_err(|e| e.to_string());
         drop(refresher);
         let result = result.and_then(|r| self.follow_generation().map(|()| r).map_err(|e| e.to_string()));
+        if matches!(&result, Ok(r) if r.written) {
+            tracing::info!("refresh: new generation in service after {:.2} s", started.elapsed().as_secs_f64());
+        }
         self.report_refresh(result);
     }
 

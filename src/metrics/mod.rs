@@ -19,6 +19,7 @@ pub mod suggest;
 pub mod time;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -280,7 +281,7 @@ pub fn period_of(f: &Figure, document: &Document) -> Option<Period> {
 }
 
 /// What each figure of a document counts, when, and how it aggregates.
-struct Read {
+pub struct Read {
     named: Vec<String>,
     periods: Vec<Option<Period>>,
     aggs: Vec<meaning::Aggregation>,
@@ -325,21 +326,43 @@ impl Read {
     }
 }
 
-/// Every document read (see [`Read::of`]), on every core: documents are
-/// read independently, and reading is most of a derivation's time.
-fn read_all(inputs: &[Input]) -> Vec<Read> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len().max(1));
-    if workers <= 1 {
-        return inputs.iter().map(|i| Read::of(i.document, i.figures)).collect();
-    }
-    let chunk = inputs.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
+/// Every document read (see [`Read::of`]), on every core, or its reading
+/// reused from `readings` when its content is unchanged: documents are read
+/// independently, and reading is most of a derivation's time.
+fn read_all(inputs: &[Input], hashes: Option<&[String]>, readings: &mut Readings) -> Vec<Arc<Read>> {
+    let known = |i: usize| -> Option<Arc<Read>> {
+        let hash = hashes?.get(i)?;
+        let (h, read) = readings.0.get(&inputs[i].document.id)?;
+        (h == hash).then(|| read.clone())
+    };
+    let mut reads: Vec<Option<Arc<Read>>> = (0..inputs.len()).map(known).collect();
+    let todo: Vec<usize> = (0..inputs.len()).filter(|&i| reads[i].is_none()).collect();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(todo.len().max(1));
+    let chunk = todo.len().div_ceil(workers).max(1);
+    let fresh: Vec<(usize, Read)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|i| Read::of(i.document, i.figures)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().map(|&i| (i, Read::of(inputs[i].document, inputs[i].figures))).collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("reading a document panicked")).collect()
-    })
+    });
+    for (i, read) in fresh {
+        reads[i] = Some(Arc::new(read));
+    }
+    let reads: Vec<Arc<Read>> = reads.into_iter().map(|r| r.expect("every document read")).collect();
+    if let Some(hashes) = hashes {
+        readings.0 = inputs
+            .iter()
+            .zip(hashes)
+            .zip(&reads)
+            .map(|((input, hash), read)| (input.document.id.clone(), (hash.clone(), read.clone())))
+            .collect();
+    }
+    reads
 }
 
 /// Wordings of one quantity that pairing has shown to be one: a goal
@@ -357,7 +380,7 @@ struct Synonyms {
 }
 
 impl Synonyms {
-    fn learn(inputs: &[Input], reads: &[Read]) -> Synonyms {
+    fn learn(inputs: &[Input], reads: &[Arc<Read>]) -> Synonyms {
         // How many reports use each stem, and the wording seen for it.
         let mut reach: HashMap<String, usize> = HashMap::new();
         let mut wording: HashMap<String, String> = HashMap::new();
@@ -433,14 +456,34 @@ pub fn derive_documents(docs: &[(Document, Vec<Figure>)], catalogue: &Catalogue)
     derive(&inputs, catalogue)
 }
 
+/// What each document's figures were read to mean (names, periods,
+/// aggregations, pairs), kept between derivations by document id and
+/// content hash: a server refreshing one changed report of a thousand reads
+/// that one again and the others' readings are reused. Readings depend on
+/// a document alone, never on the others or on the catalogue.
+#[derive(Default)]
+pub struct Readings(HashMap<String, (String, Arc<Read>)>);
+
 /// Derives metrics, observations and targets from documents.
 pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
+    derive_with(inputs, catalogue, None, &mut Readings::default())
+}
+
+/// [`derive`], reusing `readings` for documents whose content hash (one per
+/// input, when given) is the one they were read with, and keeping the new
+/// ones for next time.
+pub fn derive_with(
+    inputs: &[Input],
+    catalogue: &Catalogue,
+    hashes: Option<&[String]>,
+    readings: &mut Readings,
+) -> Derived {
     let (mut observations, mut targets, mut meanings) = (Vec::new(), Vec::new(), Vec::new());
     let tolerance = catalogue.settings.approx_tolerance;
 
     // Every document read first: which wordings recur across reports
     // decides, below, the name a target and its answer share.
-    let reads = read_all(inputs);
+    let reads = read_all(inputs, hashes, readings);
     let synonyms = Synonyms::learn(inputs, &reads);
     let mut registry =
         Registry { catalogue: catalogue.index(), metrics: BTreeMap::new(), known: HashMap::new(), synonyms };
@@ -454,7 +497,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     for (input, read) in inputs.iter().zip(&reads) {
         let (doc, figures) = (input.document, input.figures);
         let seq = |i: usize| i as u32 + 1;
-        let Read { named, periods, aggs, keys, pairs, .. } = read;
+        let Read { named, periods, aggs, keys, pairs, .. } = &**read;
         // A status-cell plan that answers a task-cell goal (拟推动12家 for
         // 15家左右) is that goal's answer, not a target of its own.
         let answers: Vec<usize> = pairs.iter().filter_map(|p| p.actual).collect();
