@@ -103,7 +103,7 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
     let mut by_id: HashMap<&str, Line> = derived
         .metrics
         .iter()
-        .filter(|m| m.source == "text")
+        .filter(|m| m.source == super::Source::Text)
         .map(|m| {
             let line = Line {
                 id: &m.id,

@@ -39,12 +39,29 @@ pub struct Metric {
     pub scale: f64,
     /// From the catalogue; otherwise implied per target.
     pub direction: Option<Direction>,
-    /// `catalogue` or `text`.
-    pub source: &'static str,
+    pub source: Source,
     /// Why the series needs a person's review before it is drawn as one
     /// line (a jump between consecutive periods larger than the catalogue's
     /// `jump_factor`), in Chinese; `None` when it can be trusted.
     pub review: Option<String>,
+}
+
+/// Where a metric or target comes from: found in a report's text, or
+/// named or set by a person in the catalogue (`data/metrics.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Text,
+    Catalogue,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Text => "text",
+            Source::Catalogue => "catalogue",
+        }
+    }
 }
 
 /// How an observation came to be.
@@ -107,7 +124,7 @@ pub struct Target {
     pub actual_period: Option<Period>,
     pub judgement: Judgement,
     /// `text`, or `catalogue` when the catalogue set or corrected it.
-    pub source: &'static str,
+    pub source: Source,
 }
 
 /// What one figure measures and when, as the derivation decided: the
@@ -199,7 +216,7 @@ impl Registry<'_> {
                     scale: catalogue::display_scale(&e.unit, &display).unwrap_or(1.0),
                     display_unit: display,
                     direction: Some(e.direction),
-                    source: "catalogue",
+                    source: Source::Catalogue,
                     review: None,
                 }
             });
@@ -221,7 +238,7 @@ impl Registry<'_> {
                 display_unit,
                 scale,
                 direction: None,
-                source: "text",
+                source: Source::Text,
                 review: None,
             }
         });
@@ -516,7 +533,7 @@ pub fn derive_with(
             let reached = |i: usize| reach.get(&keys[i]).copied().unwrap_or(0);
             let answer = p.actual.filter(|&a| {
                 figures[a].unit == t.unit
-                    && registry.metrics[&own].source != "catalogue"
+                    && registry.metrics[&own].source != Source::Catalogue
                     && reached(a) > reached(p.target)
             });
             let metric_id = answer.and_then(|a| registry.metric_of(&named[a], &t.unit, aggs[a])).unwrap_or(own);
@@ -551,7 +568,7 @@ pub fn derive_with(
                 actual_seq: p.actual.map(seq),
                 actual_value,
                 actual_period,
-                source: "text",
+                source: Source::Text,
             });
         }
 
@@ -663,7 +680,7 @@ fn flag_jumps(metrics: &mut [Metric], observations: &[Observation], factor: f64)
             values.insert(o.period, o.value);
         }
     }
-    for m in metrics.iter_mut().filter(|m| m.source == "text") {
+    for m in metrics.iter_mut().filter(|m| m.source == Source::Text) {
         let Some(values) = series.get(m.id.as_str()) else { continue };
         let points: Vec<(&Period, &f64)> = values.iter().collect();
         for w in points.windows(2) {
@@ -748,7 +765,7 @@ fn apply_catalogue_targets(
                     x.comparator = t.comparator;
                     x.direction = entry.direction;
                     x.judgement = judgement;
-                    x.source = "catalogue";
+                    x.source = Source::Catalogue;
                 }
                 None => {
                     targets.push(Target {
@@ -765,7 +782,7 @@ fn apply_catalogue_targets(
                         actual_value: obs.map(|o| o.value),
                         actual_period: obs.map(|o| o.period),
                         judgement,
-                        source: "catalogue",
+                        source: Source::Catalogue,
                     });
                 }
             }

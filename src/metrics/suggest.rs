@@ -43,7 +43,7 @@ pub struct Suggestion {
 /// in at least `min_documents` documents, by name.
 pub fn suggestions(derived: &Derived, min_documents: usize) -> Vec<Suggestion> {
     let mut out = Vec::new();
-    for m in derived.metrics.iter().filter(|m| m.source == "text") {
+    for m in derived.metrics.iter().filter(|m| m.source == super::Source::Text) {
         let reported: Vec<_> =
             derived.observations.iter().filter(|o| o.metric_id == m.id && o.basis == Basis::Reported).collect();
         let documents: BTreeSet<&str> = reported.iter().map(|o| o.doc_id.as_str()).collect();

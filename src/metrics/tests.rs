@@ -81,7 +81,7 @@ comparator = "at_least"
     .unwrap();
     let d = derived(&cat);
     let t = d.targets.iter().find(|t| t.metric_id == "platforms").unwrap();
-    assert_eq!((t.value, t.source, t.judgement.status), (9.0, "catalogue", Status::Met));
+    assert_eq!((t.value, t.source, t.judgement.status), (9.0, Source::Catalogue, Status::Met));
 }
 
 #[test]

@@ -500,7 +500,7 @@ impl Store {
                     m.display_unit,
                     m.scale,
                     m.direction.map(|x| x.as_str()),
-                    m.source,
+                    m.source.as_str(),
                     m.review
                 ])?;
             }
@@ -543,7 +543,7 @@ impl Store {
                     t.judgement.status.as_str(),
                     t.judgement.ratio,
                     t.judgement.shortfall,
-                    t.source
+                    t.source.as_str()
                 ])?;
             }
             app.flush()?;
