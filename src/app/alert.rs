@@ -29,7 +29,7 @@ pub fn due(settings: &AlertSettings, changes: &Changes) -> bool {
 pub fn text(snapshot: &str, changes: &Changes, link: Option<&str>) -> String {
     let line = |c: &Change| {
         let n = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), crate::numbers::plain);
-        format!("· {} {}：目标 {}，实际 {}", c.metric, c.period, n(c.target), n(c.after))
+        format!("· {} {}：目标 {}{u}，实际 {}{u}", c.metric, c.period, n(c.target), n(c.after), u = c.unit)
     };
     let mut out = format!("指标快照 {snapshot}");
     if !changes.newly_missed.is_empty() {

@@ -46,7 +46,8 @@ impl App {
             return Err(AppError::Refused(format!("the first refresh failed and there is no database to serve: {e}")));
         }
         let serving = generation::identity(&paths.db);
-        let site = super::site(&paths)?.with_cache_budget(cache_bytes);
+        let tz = schedules.refresh.tz;
+        let site = super::site(&paths)?.with_cache_budget(cache_bytes).with_timezone(tz);
         let state = AppState::with_workers(site, workers);
         state.status.set_timezone(schedules.refresh.tz.name());
         let app = App {
@@ -104,7 +105,8 @@ impl App {
         let now = generation::identity(&self.paths.db);
         let mut serving = self.serving.lock().unwrap_or_else(|e| e.into_inner());
         if *serving != now {
-            let site: Site = super::site(&self.paths)?.with_cache_budget(self.cache_bytes);
+            let site: Site =
+                super::site(&self.paths)?.with_cache_budget(self.cache_bytes).with_timezone(self.schedules.refresh.tz);
             site.warm();
             self.state.swap(site);
             *serving = now;

@@ -96,7 +96,7 @@ pub fn take(paths: &Paths, o: &Options) -> Result<Taken, AppError> {
     let _ = fs::remove_dir_all(&partial);
     let started = std::time::Instant::now();
     let frozen = Store::frozen_copy(&paths.db)?;
-    let site = Site::new(frozen, &paths.dashboards, &paths.queries);
+    let site = Site::new(frozen, &paths.dashboards, &paths.queries).with_timezone(o.tz);
     tracing::debug!("snapshot: frozen copy in {:?}", started.elapsed());
     let result = generation::write(&paths.db, |store| {
         let previous = store.snapshots()?.into_iter().find(|s| s.id != id).map(|s| s.id);

@@ -35,6 +35,8 @@ pub struct Change {
     pub after: Option<f64>,
     /// For a target: its value.
     pub target: Option<f64>,
+    /// The unit of the values (the metric's display unit; empty if unknown).
+    pub unit: String,
 }
 
 /// What changed since the previous snapshot.
@@ -92,21 +94,26 @@ LEFT JOIN snapshot_documents o ON o.snapshot = $1 AND o.doc_id = n.doc_id
 WHERE n.snapshot = $2 AND (o.doc_id IS NULL OR o.content_hash <> n.content_hash)
 ORDER BY n.doc_id";
 
-/// Values of `$2` new or different since `$1`.
+/// Values of `$2` new or different since `$1`, in display units.
 const CHANGED_VALUES: &str = "
-SELECT n.metric_id, n.metric, n.period, o.value, n.value, NULL::DOUBLE
+SELECT n.metric_id, n.metric, n.period, o.value / coalesce(m.scale, 1), n.value / coalesce(m.scale, 1), NULL::DOUBLE,
+       coalesce(m.display_unit, '')
 FROM snapshot_values n
 LEFT JOIN snapshot_values o
   ON o.snapshot = $1 AND o.kind = 'value' AND o.metric_id = n.metric_id AND o.period = n.period
+LEFT JOIN metrics m ON m.id = n.metric_id
 WHERE n.snapshot = $2 AND n.kind = 'value' AND o.value IS DISTINCT FROM n.value
 ORDER BY n.metric, n.period";
 
-/// Targets of `$2` whose status is `$3` now and was not at `$1`.
+/// Targets of `$2` whose status is `$3` now and was not at `$1`, in
+/// display units.
 const NEWLY: &str = "
-SELECT n.metric_id, n.metric, n.period, o.value, n.value, n.target
+SELECT n.metric_id, n.metric, n.period, o.value / coalesce(m.scale, 1), n.value / coalesce(m.scale, 1),
+       n.target / coalesce(m.scale, 1), coalesce(m.display_unit, '')
 FROM snapshot_values n
 LEFT JOIN snapshot_values o
   ON o.snapshot = $1 AND o.kind = 'target' AND o.metric_id = n.metric_id AND o.period = n.period
+LEFT JOIN metrics m ON m.id = n.metric_id
 WHERE n.snapshot = $2 AND n.kind = 'target' AND n.status = $3 AND o.status IS DISTINCT FROM $3
 ORDER BY n.metric, n.period";
 
@@ -174,6 +181,7 @@ impl Store {
                 before: r.get(3)?,
                 after: r.get(4)?,
                 target: r.get(5)?,
+                unit: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -46,7 +46,10 @@ pub struct Site {
     pub queries: Queries,
     pub dashboards_dir: PathBuf,
     /// When this site was built (shown in page footers).
-    pub built: chrono::DateTime<chrono::Local>,
+    pub built: chrono::DateTime<chrono::Utc>,
+    /// The zone times are shown in (the schedule's; Asia/Shanghai unless
+    /// set), so a page and `/status` tell one time.
+    pub timezone: chrono_tz::Tz,
     cache: PageCache,
 }
 
@@ -123,9 +126,16 @@ impl Site {
             dashboards,
             queries,
             dashboards_dir: dashboards_dir.to_owned(),
-            built: chrono::Local::now(),
+            built: chrono::Utc::now(),
+            timezone: chrono_tz::Asia::Shanghai,
             cache: PageCache::new(cache::DEFAULT_BYTES),
         }
+    }
+
+    /// The same site showing times in `tz`.
+    pub fn with_timezone(mut self, tz: chrono_tz::Tz) -> Site {
+        self.timezone = tz;
+        self
     }
 
     /// The same site with a page cache of `bytes`.

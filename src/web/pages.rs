@@ -28,7 +28,7 @@ pub(super) fn nav(site: &Site) -> Vec<NavLink> {
 }
 
 pub(super) fn built(site: &Site) -> String {
-    site.built.format("%Y-%m-%d %H:%M").to_string()
+    site.built.with_timezone(&site.timezone).format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub(super) fn page(status: StatusCode, t: &impl Template) -> Reply {

@@ -202,8 +202,11 @@ fn number(v: Option<f64>) -> String {
 
 /// What changed, as an HTML section: led by targets newly missed.
 pub fn changes_html(c: &Changes) -> String {
-    let target = |x: &Change| format!("{} {}：目标 {}，实际 {}", x.metric, x.period, number(x.target), number(x.after));
-    let value = |x: &Change| format!("{} {}：{} → {}", x.metric, x.period, number(x.before), number(x.after));
+    let target = |x: &Change| {
+        format!("{} {}：目标 {}{u}，实际 {}{u}", x.metric, x.period, number(x.target), number(x.after), u = x.unit)
+    };
+    let value =
+        |x: &Change| format!("{} {}：{} → {}{u}", x.metric, x.period, number(x.before), number(x.after), u = x.unit);
     let mut documents: Vec<String> = c.new_documents.iter().map(|d| format!("{d}（新增）")).collect();
     documents.extend(c.changed_documents.iter().map(|d| format!("{d}（内容更新）")));
     let fragment = ChangesFragment {

@@ -342,3 +342,32 @@ async fn review_lists_goals_that_are_due_not_goals_for_later_years() {
     assert!(body.contains("8个"), "this year's goal with no answer is listed: {body}");
     assert!(!body.contains("30个"), "a goal for 2025 is not due in a 2022 report: {body}");
 }
+
+#[tokio::test]
+async fn status_and_snapshots_pages_say_what_ran_and_what_changed() {
+    let mut store = seed();
+    store.record_snapshot("2026-W48", "snapshots/2026-W48", chrono::Utc::now().naive_utc()).unwrap();
+    store.connection().execute_batch("UPDATE snapshot_values SET value = value + 1 WHERE kind = 'value'").unwrap();
+    store.record_snapshot("2026-W49", "snapshots/2026-W49", chrono::Utc::now().naive_utc()).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new(store.connection().try_clone().unwrap(), &root.join("dashboards"), &root.join("queries"));
+    let state = AppState::new(site);
+    state.status.set_timezone("Asia/Shanghai");
+    state.status.scheduled(Job::Refresh, "0 */5 * * * *", Some(chrono::Utc::now()));
+    state.status.started(Job::Refresh);
+    state.status.finished(Job::Refresh, Err("data/metrics.toml: line 3: bad".into()));
+    state.status.set_problems(vec!["data/broken.txt: not a report".into()]);
+    let app = router(state.clone());
+
+    let (status, _, page) = get(&app, "/status").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("运行状态") && page.contains("0 */5 * * * *"), "{page}");
+    assert!(page.contains("失败：data/metrics.toml: line 3: bad") && page.contains("data/broken.txt"), "{page}");
+    let (_, ct, json) = get(&app, "/api/status").await;
+    assert!(ct.starts_with("application/json") && json.contains("\"problems\""), "{json}");
+
+    let (status, _, page) = get(&app, "/snapshots").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2026-W49") && page.contains("2026-W48"), "{page}");
+    assert!(page.contains("自上次快照（2026-W48）以来的变化") && page.contains("数值变化"), "{page}");
+}
