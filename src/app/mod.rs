@@ -12,12 +12,15 @@
 //! - [`schedule`] and [`settings`]: when the server refreshes and
 //!   snapshots, from `zhibiao.toml` and the environment.
 //! - [`alert`]: webhooks told when a snapshot finds targets newly missed.
+//! - [`read`]: read-only questions for the command line (attainment,
+//!   catalogue proposals).
 //!
 //! Data flows one way: `app` uses `ingest`, `store` and `web`'s pages (a
 //! snapshot is the site rendered to files); nothing below reaches up here.
 
 pub mod alert;
 pub mod generation;
+pub mod read;
 mod refresh;
 pub mod schedule;
 pub mod server;

@@ -5,14 +5,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{Format, number, table};
-use zhibiao::frame::Frame;
+use zhibiao::app::read;
 use zhibiao::metrics::attain::Status;
 use zhibiao::metrics::catalogue::Comparator;
-use zhibiao::store::{AttainmentRow, Store};
+use zhibiao::store::AttainmentRow;
 
 pub fn run(db: &Path, format: Format) -> anyhow::Result<ExitCode> {
-    let store = Store::open_read_only(db)?;
-    let rows = store.attainment()?;
+    let (rows, frame) = read::attainment(db)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match format {
@@ -26,7 +25,6 @@ pub fn run(db: &Path, format: Format) -> anyhow::Result<ExitCode> {
         Format::Csv => {
             // The attainment view as the dashboards download it: one CSV
             // writer, text made safe for spreadsheets.
-            let frame = Frame::query(store.connection(), "SELECT * FROM attainment", usize::MAX)?;
             out.write_all(&frame.to_csv())?;
         }
     }
