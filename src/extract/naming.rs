@@ -284,8 +284,13 @@ impl Site<'_> {
         }
         let shared = label::modifiers_before(self.chars, self.sentence_start, f.span.0);
         // (Not words that end in a conjunction: they join other nouns.)
-        (!shared.is_empty() && f.label.starts_with(&shared) && !shared.ends_with(['和', '及', '与']))
-            .then(|| format!("{shared}{own}"))
+        if !shared.is_empty() && f.label.starts_with(&shared) && !shared.ends_with(['和', '及', '与']) {
+            return Some(format!("{shared}{own}"));
+        }
+        // 每千人口执业医师3.32人、注册护士3.78人: a rate per head of the
+        // population is every item's.
+        let per = per_head(&f.label)?;
+        (!own.starts_with('每')).then(|| format!("{per}{own}"))
     }
 
     /// 牵头的26项整改任务已完成22项: the noun is the earlier count's, and
@@ -355,4 +360,17 @@ fn head_noun(label: &str) -> &str {
 /// A label without its word of change or share: `工业投资` of `工业投资增长`.
 fn without_change(label: &str) -> &str {
     crate::lexicon::CHANGE_WORDS.iter().chain(&["占比"]).find_map(|w| label.strip_suffix(w)).unwrap_or(label)
+}
+
+/// The per-head-of-population scope a name opens with (`每千人口`,
+/// `每万常住人口`, `每百户`), if it has one.
+fn per_head(name: &str) -> Option<&str> {
+    // (After the jurisdiction, if it opens: 全市每千人口.)
+    let at = name.find('每').filter(|&at| name[..at].chars().count() <= 2)?;
+    let name = &name[at..];
+    let rest = name.strip_prefix('每')?;
+    let rest = rest.trim_start_matches(['十', '百', '千', '万']);
+    let rest = rest.strip_prefix("常住").unwrap_or(rest);
+    let end = ["人口", "户", "人"].iter().find_map(|w| rest.strip_prefix(w)).map(|r| name.len() - r.len())?;
+    (end > '每'.len_utf8() + 3).then(|| &name[..end])
 }

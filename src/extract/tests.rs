@@ -286,6 +286,15 @@ fn labels_name_what_is_counted() {
 }
 
 #[test]
+fn a_rate_per_head_is_every_list_items() {
+    let figs = status("全市每千人口执业（助理）医师3.52名、注册护士4.05名。");
+    assert_eq!(figs[1].label, "每千人口注册护士", "{figs:#?}");
+    // An item with its own rate keeps it.
+    let figs = status("每千人口床位6.58张、每万人口全科医生3.6人。");
+    assert_eq!(figs[1].label, "每万人口全科医生");
+}
+
+#[test]
 fn a_means_clause_is_no_part_of_the_name() {
     // `通过…实现的` says how the sales were made, not whose they are.
     let figs = status("限额以上单位通过公共网络实现的网上零售额163.5亿元，同比增长8.1%。");
