@@ -84,20 +84,20 @@ const SETS: &[Floor] = &[
         f1: 0.98,
         period: 0.98,
         precision: 0.98,
-        recall: 0.86,
+        recall: 0.88,
         label: 0.87,
         pairs: 0.90,
     },
     // Written after the fourth round by a helper who saw no code, scored
-    // before any fix for it (2026-12-02: identity R 0.717). Identity recall
-    // is still under the bar (0.85); its floor holds it where it stands.
+    // before any fix for it (2026-12-02: identity R 0.717); see the
+    // fixtures' README for the fifth round it prompted.
     Floor {
         set: "weijian",
         files: &["weijian-2021", "weijian-2022", "weijian-2023"],
         f1: 0.99,
         period: 0.97,
         precision: 0.98,
-        recall: 0.79,
+        recall: 0.85,
         label: 0.92,
         pairs: 0.91,
     },

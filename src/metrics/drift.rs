@@ -36,6 +36,11 @@ const STEP: f64 = 2.0;
 struct Line<'d> {
     id: &'d str,
     key: String,
+    /// Every wording the line's figures were given, as keys: a line that
+    /// took its goal's name (`节约药品耗材费用`) also holds its answer's
+    /// (`节约费用`). Only for plain levels, whose names carry no
+    /// aggregation's words.
+    wordings: Vec<String>,
     family: &'d str,
     aggregation: (&'d str, &'d str),
     reports: BTreeSet<&'d str>,
@@ -108,8 +113,9 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
             let line = Line {
                 id: &m.id,
                 key: identity::key(&m.name),
+                wordings: Vec::new(),
                 family: identity::unit_family(&m.unit),
-                aggregation: suggest::aggregation_of(&m.name).0,
+                aggregation: share_alike(suggest::aggregation_of(&m.name).0),
                 reports: BTreeSet::new(),
                 values: BTreeMap::new(),
             };
@@ -122,6 +128,21 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
             if o.basis == Basis::Reported {
                 line.values.entry(o.period).or_insert(o.value);
             }
+        }
+    }
+    for meaning in &derived.meanings {
+        let Some(line) = meaning.metric_id.as_deref().and_then(|id| by_id.get_mut(id)) else { continue };
+        if line.aggregation != ("", "") {
+            continue;
+        }
+        let key = identity::key(&identity::normalise(&meaning.label));
+        if key.chars().count() >= SHORTEST && !line.wordings.contains(&key) {
+            line.wordings.push(key);
+        }
+    }
+    for line in by_id.values_mut() {
+        if !line.wordings.contains(&line.key) {
+            line.wordings.push(line.key.clone());
         }
     }
     // A line of goals alone (no year reported an actual under its wording)
@@ -145,17 +166,24 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
     lines
 }
 
+/// An aggregation with the words of a share made one (`占比`, `比重`: both
+/// a part of a whole).
+fn share_alike<'a>((prefix, suffix): (&'a str, &'a str)) -> (&'a str, &'a str) {
+    (prefix, if suffix == "占比" { "比重" } else { suffix })
+}
+
 /// Does `long` extend `short`: a longer wording holding every character of
 /// the shorter in order, aggregated alike, in one unit family, never in the
 /// same report?
 fn extends(long: &Line, short: &Line) -> bool {
     long.id != short.id
-        && long.key.len() >= short.key.len()
         && long.family == short.family
         && long.aggregation == short.aggregation
         && long.reports.is_disjoint(&short.reports)
-        && ((long.key.len() > short.key.len() && subsequence(&short.key, &long.key))
-            || reordered(&short.key, &long.key))
+        && long
+            .wordings
+            .iter()
+            .any(|l| short.wordings.iter().any(|s| (l.len() > s.len() && subsequence(s, l)) || reordered(s, l)))
 }
 
 /// Are `a` and `b` the same characters in another order (`急救平均反应时间`

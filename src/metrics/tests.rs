@@ -275,3 +275,21 @@ fn running_totals_are_stocks_and_things_made_are_the_years() {
         meaning::Aggregation::Level
     );
 }
+
+#[test]
+fn a_line_is_known_by_every_wording_its_figures_were_given() {
+    let docs = [
+        report("jt-2021", 2021, "落实集中带量采购", "全年节约医药费用3.86亿元。"),
+        report("jt-2022", 2022, "节约药品耗材费用4亿元以上", "节约费用4.52亿元。"),
+        report("jt-2023", 2023, "落实集中带量采购", "全年节约医药费用5.18亿元。"),
+    ];
+    let d = derive_documents(&docs, &Catalogue::default());
+    assert_eq!(metric_of(&d, 3.86e8), metric_of(&d, 4.52e8), "{:?}", d.metrics);
+    assert_eq!(metric_of(&d, 4.52e8), metric_of(&d, 5.18e8));
+    // 占比 and 比重 are one kind of share.
+    let d = derive_years(
+        &[(2021, "基层医疗卫生机构诊疗量占总诊疗量比重54.2%。"), (2022, "基层医疗卫生机构诊疗量占比56.1%。")],
+        &Catalogue::default(),
+    );
+    assert_eq!(metric_of(&d, 54.2), metric_of(&d, 56.1), "{:?}", d.metrics);
+}
