@@ -89,12 +89,8 @@ const MODIFIERS: &[&str] = &[
 
 /// Trailing words that do not change what is counted (技术转移机构建设), and
 /// verbs a label sometimes keeps from before its number (保供企业扩大到).
+/// (The year-on-year words, `lexicon::YEAR_ON_YEAR`, are tails too.)
 const TAILS: &[&str] = &[
-    "较上年同期",
-    "比上年同期",
-    "较上年",
-    "比上年",
-    "同比",
     "建设",
     "数量",
     "总数",
@@ -175,7 +171,7 @@ pub fn normalise(label: &str) -> String {
                 s = rest.to_owned();
             }
         }
-        for t in TAILS {
+        for t in crate::lexicon::YEAR_ON_YEAR.iter().chain(TAILS) {
             if let Some(rest) = s.strip_suffix(t)
                 && rest.chars().count() >= 2
             {
