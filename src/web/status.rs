@@ -190,6 +190,8 @@ pub fn status_page(site: &Site, status: &Status) -> Reply {
 struct ChangesFragment {
     since: Option<String>,
     empty: bool,
+    /// How many of each (the lists hold the first few).
+    counts: [usize; 4],
     newly_missed: Vec<String>,
     newly_met: Vec<String>,
     documents: Vec<String>,
@@ -200,6 +202,9 @@ fn number(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_owned(), crate::numbers::plain)
 }
 
+/// Items listed of each kind of change; the rest are counted.
+const LISTED: usize = 30;
+
 /// What changed, as an HTML section: led by targets newly missed.
 pub fn changes_html(c: &Changes) -> String {
     let target = |x: &Change| {
@@ -209,13 +214,30 @@ pub fn changes_html(c: &Changes) -> String {
         |x: &Change| format!("{} {}：{} → {}{u}", x.metric, x.period, number(x.before), number(x.after), u = x.unit);
     let mut documents: Vec<String> = c.new_documents.iter().map(|d| format!("{d}（新增）")).collect();
     documents.extend(c.changed_documents.iter().map(|d| format!("{d}（内容更新）")));
+    // A first snapshot has every value new: listing them says nothing a
+    // dashboard does not. Later ones list the first few of each kind.
+    let cap = |items: Vec<String>| -> Vec<String> {
+        let more = items.len().saturating_sub(LISTED);
+        let mut shown: Vec<String> = items.into_iter().take(LISTED).collect();
+        if more > 0 {
+            shown.push(format!("……另有 {more} 项（完整列表见 data/ 与 manifest.json）"));
+        }
+        shown
+    };
+    let values = if c.since.is_some() { c.values.iter().map(value).collect() } else { Vec::new() };
     let fragment = ChangesFragment {
         since: c.since.clone(),
         empty: c.is_empty() && c.since.is_some(),
-        newly_missed: c.newly_missed.iter().map(target).collect(),
-        newly_met: c.newly_met.iter().map(target).collect(),
-        documents,
-        values: c.values.iter().map(value).collect(),
+        counts: [
+            c.newly_missed.len(),
+            c.newly_met.len(),
+            c.new_documents.len() + c.changed_documents.len(),
+            c.values.len(),
+        ],
+        newly_missed: cap(c.newly_missed.iter().map(target).collect()),
+        newly_met: cap(c.newly_met.iter().map(target).collect()),
+        documents: cap(documents),
+        values: cap(values),
     };
     fragment.render().unwrap_or_default()
 }
