@@ -261,7 +261,7 @@ pub fn read_and_mine(path: &Path, limits: Limits) -> Result<(Document, Vec<Figur
 fn prepare(path: &Path, stored: &HashMap<String, StoredDoc>, limits: Limits) -> Result<Option<Prepared>, ReadError> {
     let bytes = document::read_bytes(path, limits.max_file_bytes)
         .map_err(|problem| ReadError { path: path.to_owned(), problem })?;
-    let hash = format!("{:x}", Sha256::digest(&bytes));
+    let hash = content_hash(&bytes);
     let id = document::id_for(path);
     if stored.get(&id).is_some_and(|d| d.content_hash == hash) {
         return Ok(None);
@@ -372,6 +372,12 @@ pub fn refresh_metrics_with(
         targets: derived.targets.len(),
         status,
     }))
+}
+
+/// A file's content hash as `documents.content_hash` stores it (SHA-256,
+/// hex): a file whose hash is stored is unchanged.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// A fingerprint of catalogue text (SHA-256, hex), recorded with the

@@ -36,12 +36,18 @@ fn remove_stale(db: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix(&stem) else { continue };
-        let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
+        if !another_process_alive(rest.split('.').next()) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Is the process numbered `pid` (as a file name writes it) another one,
+/// still running? What it left half-written is then its own, not debris.
+/// This process's own leftovers are always debris: it is starting anew.
+pub(super) fn another_process_alive(pid: Option<&str>) -> bool {
+    pid.and_then(|p| p.parse::<u32>().ok())
+        .is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists())
 }
 
 /// Writes the next generation of `db` with `change` and puts it in place.

@@ -3,8 +3,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::{AppError, Paths, generation};
 use crate::document;
 use crate::ingest::{self, Limits, MetricsSummary, Outcome, Progress, Summary};
@@ -62,11 +60,11 @@ impl Refresher {
             .iter()
             .filter_map(|f| {
                 let bytes = document::read_bytes(f, self.limits.max_file_bytes).ok()?;
-                Some((f.clone(), format!("{:x}", Sha256::digest(&bytes))))
+                Some((f.clone(), ingest::content_hash(&bytes)))
             })
             .collect();
 
-        if !self.needs_writing(&files, &hashes, &stamp) {
+        if let Some(totals) = self.unchanged(&files, &hashes, &stamp) {
             let mut summary = Summary { unchanged: files.len(), ..Summary::default() };
             progress(Progress::Started { files: files.len() });
             for f in &files {
@@ -80,7 +78,6 @@ impl Refresher {
                 };
                 progress(Progress::File { path: f, outcome: &outcome, figures: 0 });
             }
-            let totals = Store::open_read_only(&p.db)?.totals()?;
             return Ok(Refreshed { summary, missing, totals, ..Refreshed::default() });
         }
 
@@ -112,17 +109,17 @@ impl Refresher {
         result
     }
 
-    /// Does anything differ from what the current generation holds: a
-    /// file new or changed (and not the same bad file as last time), the
-    /// catalogue, or the schema?
-    fn needs_writing(&self, files: &[PathBuf], hashes: &HashMap<PathBuf, String>, catalogue: &str) -> bool {
-        let Ok(current) = Store::open_read_only(&self.paths.db) else { return true };
-        let Ok(stored) = current.stored() else { return true };
+    /// The current generation's totals when it holds everything already:
+    /// no file new or changed (but the same bad file as last time), the
+    /// same catalogue and schema. `None` when a new generation is needed.
+    fn unchanged(&self, files: &[PathBuf], hashes: &HashMap<PathBuf, String>, catalogue: &str) -> Option<Totals> {
+        let current = Store::open_read_only(&self.paths.db).ok()?;
+        let stored = current.stored().ok()?;
         let derived = format!("{}:{catalogue}", store::SCHEMA_VERSION);
         if current.derived_from().ok().flatten().as_deref() != Some(derived.as_str()) {
-            return true;
+            return None;
         }
-        files.iter().any(|f| {
+        let changed = files.iter().any(|f| {
             let hash = hashes.get(f);
             let known_bad = match (self.failed.get(f), hash) {
                 (Some((h, _)), Some(now)) => h == now,
@@ -136,7 +133,8 @@ impl Refresher {
             let same = matches!((stored.get(&id), hash),
                 (Some(s), Some(h)) if &s.content_hash == h && same_file(Path::new(&s.path), f));
             !same && !known_bad
-        })
+        });
+        if changed { None } else { current.totals().ok() }
     }
 }
 

@@ -125,9 +125,7 @@ fn remove_partial(dir: &Path) {
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix(".partial-") else { continue };
-        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
+        if !generation::another_process_alive(rest.split('-').next()) {
             let _ = fs::remove_dir_all(e.path());
         }
     }

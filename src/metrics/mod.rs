@@ -324,21 +324,23 @@ impl Read {
         let periods: Vec<Option<Period>> = figures.iter().map(|f| period_of(f, doc)).collect();
         let aggs: Vec<meaning::Aggregation> =
             figures.iter().zip(&periods).zip(&named).map(|((f, &p), n)| meaning::aggregation(f, p, n)).collect();
-        let keys = (0..figures.len())
-            .map(|i| {
-                let unit = &figures[i].unit;
-                let name = aggs[i].name_in(&identity::normalise(&named[i]), unit);
-                format!("{}\u{1f}{}", identity::key(&name), identity::unit_family(unit))
-            })
-            .collect();
-        let pairs = pair::pairs(doc, figures, &named);
-        let stems = named
+        // Each name normalised once: its stem key, and with its aggregation
+        // and unit family the key it recurs by.
+        let stems: Vec<(String, String)> = named
             .iter()
             .map(|name| {
                 let n = identity::normalise(name);
                 (identity::key(&n), n)
             })
             .collect();
+        let keys = (0..figures.len())
+            .map(|i| {
+                let unit = &figures[i].unit;
+                let name = aggs[i].name_in(&stems[i].1, unit);
+                format!("{}\u{1f}{}", identity::key(&name), identity::unit_family(unit))
+            })
+            .collect();
+        let pairs = pair::pairs(doc, figures, &named);
         Read { named, periods, aggs, keys, pairs, stems }
     }
 }

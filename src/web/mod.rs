@@ -153,9 +153,9 @@ impl Site {
     /// dashboard) into the cache: a refresh warms its new site before
     /// swapping it in, so readers never wait on a cold cache all at once.
     pub fn warm(&self) {
-        self.cache.put("index", &pages::index(self, ""));
+        self.cache.put(INDEX_KEY, &pages::index(self, ""));
         for d in &self.dashboards {
-            self.cache.put(&format!("dashboard {}", d.name), &pages::dashboard(self, &d.name));
+            self.cache.put(&dashboard_key(&d.name), &pages::dashboard(self, &d.name));
         }
     }
 
@@ -222,6 +222,14 @@ pub fn render(site: &Site, route: &Route) -> Option<Reply> {
     })
 }
 
+/// The cache keys of the pages a new site is warmed with: the router and
+/// [`Site::warm`] must agree on them.
+const INDEX_KEY: &str = "index";
+
+fn dashboard_key(name: &str) -> String {
+    format!("dashboard {name}")
+}
+
 /// Runs a page function on a blocking thread against the current site,
 /// through its cache.
 async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply) -> Reply {
@@ -269,11 +277,11 @@ pub fn router_with(state: Arc<AppState>, guard: &Guard) -> Router {
 /// All routes: pages, downloads, the JSON API and the stylesheet.
 fn routes(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/", get(|State(s): Shared| async move { serve(s, "index".into(), pages::index).await }))
+        .route("/", get(|State(s): Shared| async move { serve(s, INDEX_KEY.into(), pages::index).await }))
         .route(
             "/d/{name}",
             get(|State(s): Shared, UrlPath(name): UrlPath<String>| async move {
-                serve(s, format!("dashboard {name}"), pages::dashboard).await
+                serve(s, dashboard_key(&name), pages::dashboard).await
             }),
         )
         .route(
