@@ -2,6 +2,8 @@
 //! [`Cell`]s, detached from DuckDB so that charts, tables, CSV, XLSX and
 //! JSON all read the same thing and none of them needs a connection.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use duckdb::Connection;
 use duckdb::arrow;
@@ -120,6 +122,27 @@ impl Frame {
         self.columns.iter().position(|c| c == name)
     }
 
+    /// Splits the rows by the text of `column`, in their order, into one
+    /// frame per value: one query answers for many pages, each page taking
+    /// its part. The column is dropped from the parts unless `keep`.
+    pub fn split(self, column: &str, keep: bool) -> Split {
+        let at = self.column(column);
+        let mut columns = self.columns;
+        if let (Some(i), false) = (at, keep) {
+            columns.remove(i);
+        }
+        let mut parts: HashMap<String, Vec<Vec<Cell>>> = HashMap::new();
+        for mut row in self.rows {
+            let Some(i) = at else { continue };
+            let key = row[i].text();
+            if !keep {
+                row.remove(i);
+            }
+            parts.entry(key).or_default().push(row);
+        }
+        Split { columns, parts }
+    }
+
     /// Writes the frame as CSV with a header line, text made safe for
     /// spreadsheets ([`spreadsheet_safe`]).
     pub fn to_csv(&self) -> Vec<u8> {
@@ -180,6 +203,30 @@ impl Frame {
         }
         ws.autofit();
         book.save_to_buffer()
+    }
+}
+
+/// A frame split by one column's value (see [`Frame::split`]).
+pub struct Split {
+    columns: Vec<String>,
+    parts: HashMap<String, Vec<Vec<Cell>>>,
+}
+
+impl Split {
+    /// The part for `key`, at most `limit` rows (marked truncated past
+    /// that); a key with no rows has an empty frame of the same columns.
+    pub fn part(&self, key: &str, limit: usize) -> Frame {
+        let rows = self.parts.get(key).map_or(&[][..], Vec::as_slice);
+        Frame {
+            columns: self.columns.clone(),
+            rows: rows.iter().take(limit).cloned().collect(),
+            truncated: rows.len() > limit,
+        }
+    }
+
+    /// The keys found, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.parts.keys().map(String::as_str)
     }
 }
 

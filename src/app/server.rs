@@ -105,9 +105,13 @@ impl App {
         let now = generation::identity(&self.paths.db);
         let mut serving = self.serving.lock().unwrap_or_else(|e| e.into_inner());
         if *serving != now {
+            let t = std::time::Instant::now();
             let site: Site =
                 super::site(&self.paths)?.with_cache_budget(self.cache_bytes).with_timezone(self.schedules.refresh.tz);
+            tracing::debug!("refresh: site opened in {:?}", t.elapsed());
+            let t = std::time::Instant::now();
             site.warm();
+            tracing::debug!("refresh: site warmed in {:?}", t.elapsed());
             self.state.swap(site);
             *serving = now;
         }

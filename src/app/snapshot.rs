@@ -160,6 +160,11 @@ fn write_folder(
         o.now.with_timezone(&o.tz).format("%Y-%m-%d %H:%M")
     );
     let started = std::time::Instant::now();
+    let metrics = {
+        let conn = site.connection().map_err(StoreError::from)?;
+        web::MetricData::all(&conn).map_err(StoreError::from)?
+    };
+    tracing::debug!("snapshot: metric pages' data in {:?}", started.elapsed());
     // Pages are independent: rendered on every core, each thread taking
     // the next route until none is left.
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -171,7 +176,7 @@ fn write_folder(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(route) = routes.get(i) else { return Ok(()) };
-                        let Some(reply) = web::render(site, route) else { continue };
+                        let Some(reply) = web::render_from(site, route, &metrics) else { continue };
                         let html = String::from_utf8_lossy(&reply.body);
                         let mut html = crate::route::for_snapshot(&html, web::STYLE);
                         let lead_here = if *route == Route::Index { format!("{header}{lead}") } else { header.clone() };

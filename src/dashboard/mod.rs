@@ -8,6 +8,8 @@
 
 pub mod spec;
 
+use std::collections::HashMap;
+
 use duckdb::Connection;
 use serde::Serialize;
 
@@ -83,15 +85,36 @@ pub struct KpiView {
     pub sparkline: String,
 }
 
-/// Renders every panel of a dashboard.
+/// Renders every panel of a dashboard. Panels that run the same SQL (the
+/// overview's three counts from one scorecard) share one run of it.
 pub fn render(name: &str, d: &Dashboard, queries: &Queries, conn: &Connection) -> Rendered {
-    let panels = d.panels.iter().enumerate().map(|(i, p)| render_panel(i, p, queries, conn)).collect();
+    let mut frames: HashMap<(&str, usize), Result<Frame, String>> = HashMap::new();
+    let panels = d
+        .panels
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let frame = match panel_sql(p, queries) {
+                Ok(sql) => frames
+                    .entry((sql, p.row_limit()))
+                    .or_insert_with(|| Frame::query(conn, sql, p.row_limit()).map_err(|e| format!("query failed: {e}")))
+                    .clone(),
+                Err(message) => Err(message),
+            };
+            render_frame(i, p, frame)
+        })
+        .collect();
     Rendered { name: name.to_owned(), title: d.title.clone(), description: d.description.clone(), panels }
 }
 
 /// Renders one panel; failures become an error body.
 pub fn render_panel(index: usize, p: &Panel, queries: &Queries, conn: &Connection) -> RenderedPanel {
-    let (frame, body) = match panel_frame(p, queries, conn) {
+    render_frame(index, p, panel_frame(p, queries, conn))
+}
+
+/// Draws one panel from its query's result.
+fn render_frame(index: usize, p: &Panel, frame: Result<Frame, String>) -> RenderedPanel {
+    let (frame, body) = match frame {
         Ok(frame) => {
             let body = draw(p, &frame).unwrap_or_else(|message| Body::Error { message });
             (frame, body)

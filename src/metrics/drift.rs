@@ -130,14 +130,22 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
             }
         }
     }
+    // Labels recur (every report of a series words it alike): each is
+    // normalised once.
+    let mut keys: HashMap<&str, Option<String>> = HashMap::new();
     for meaning in &derived.meanings {
         let Some(line) = meaning.metric_id.as_deref().and_then(|id| by_id.get_mut(id)) else { continue };
         if line.aggregation != ("", "") {
             continue;
         }
-        let key = identity::key(&identity::normalise(&meaning.label));
-        if key.chars().count() >= SHORTEST && !line.wordings.contains(&key) {
-            line.wordings.push(key);
+        let key = keys.entry(meaning.label.as_str()).or_insert_with(|| {
+            let key = identity::key(&identity::normalise(&meaning.label));
+            (key.chars().count() >= SHORTEST).then_some(key)
+        });
+        if let Some(key) = key
+            && !line.wordings.contains(key)
+        {
+            line.wordings.push(key.clone());
         }
     }
     for line in by_id.values_mut() {

@@ -157,6 +157,9 @@ pub struct Input<'a> {
     pub figures: &'a [Figure],
 }
 
+/// A label's metric as resolved for one aggregation, strictness and unit.
+type Resolved = (meaning::Aggregation, bool, String, Option<String>);
+
 /// Labels too vague to name a metric; the row's task (an indicator name
 /// such as `大中型重点企业研究开发费用增速（%）`) names it instead.
 pub(crate) const VAGUE: &[&str] = &["目标", "预定目标", "年度目标", "任务", "指标", "计划", "比例", "数量", "总数"];
@@ -165,7 +168,7 @@ struct Registry<'c> {
     catalogue: catalogue::Index<'c>,
     metrics: BTreeMap<String, Metric>,
     /// Labels already resolved: the same wordings recur across reports.
-    known: HashMap<(String, String), Option<String>>,
+    known: HashMap<String, Vec<Resolved>>,
     /// Wordings that a target and its answer showed to be one quantity
     /// (see [`Synonyms`]), by stem key, to the wording their line takes.
     synonyms: Synonyms,
@@ -188,12 +191,14 @@ impl Registry<'_> {
     /// label: the modifiers [`identity::normalise`] drops (`已完成`, `新建`)
     /// do tell two counts of one sentence apart.
     fn metric_worded(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<String> {
-        let key = (format!("{label}\u{1f}{agg:?}\u{1f}{strict}"), unit.to_owned());
-        if let Some(id) = self.known.get(&key) {
+        // Looked up by the label without building a key: this runs for
+        // every figure of every report.
+        let found = self.known.get(label).and_then(|v| v.iter().find(|k| k.0 == agg && k.1 == strict && k.2 == unit));
+        if let Some((.., id)) = found {
             return id.clone();
         }
         let id = self.resolve(label, unit, agg, strict);
-        self.known.insert(key, id.clone());
+        self.known.entry(label.to_owned()).or_default().push((agg, strict, unit.to_owned(), id.clone()));
         id
     }
 
@@ -309,6 +314,8 @@ pub struct Read {
     pairs: Vec<pair::Pair>,
     /// Each figure's name normalised, and its key (see [`Synonyms`]).
     stems: Vec<(String, String)>,
+    /// Each figure's label as a reader gives it ([`meaning::Aggregation::label`]).
+    labels: Vec<String>,
 }
 
 impl Read {
@@ -341,7 +348,8 @@ impl Read {
             })
             .collect();
         let pairs = pair::pairs(doc, figures, &named);
-        Read { named, periods, aggs, keys, pairs, stems }
+        let labels = (0..figures.len()).map(|i| aggs[i].label(&named[i], &figures[i].unit)).collect();
+        Read { named, periods, aggs, keys, pairs, stems, labels }
     }
 }
 
@@ -630,7 +638,7 @@ pub fn derive_with(
             meanings.push(Meaning {
                 doc_id: doc.id.clone(),
                 seq: seq(i),
-                label: aggs[i].label(&named[i], &f.unit),
+                label: read.labels[i].clone(),
                 metric_id,
                 period: periods[i],
             });

@@ -7,7 +7,7 @@
 //! Several documents may share one transaction: the batch is the unit of
 //! commit, which keeps 1,000-file ingests fast.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use duckdb::{Connection, params};
@@ -29,6 +29,13 @@ pub const SCHEMA_VERSION: u32 = 5;
 
 /// The `meta` key recording what the derived tables were built from.
 const DERIVED_FROM: &str = "derived_from";
+
+/// The `meta` key holding the fingerprint of the schema text last applied.
+const SCHEMA_APPLIED: &str = "schema_applied";
+
+/// The `meta` key naming one writing of the derived tables (see
+/// [`Store::replace_derived`]).
+const DERIVED_TOKEN: &str = "derived_token";
 
 /// Everything the schema creates, dropped when an older schema is rebuilt.
 const VIEWS: &[&str] = &["latest_attainment", "attainment", "metric_series"];
@@ -110,6 +117,46 @@ fn known_encoding(name: &str) -> Option<&'static str> {
 /// reading it as some default would hide that.
 fn corrupt(column: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt { column, value: value.to_owned() }
+}
+
+/// The keys (`key` of each row) whose rows differ between `before` and
+/// `after`: the groups to delete and write again.
+fn changed_keys<'a, T: PartialEq>(before: &'a [T], after: &'a [T], key: fn(&T) -> &str) -> HashSet<&'a str> {
+    let group = |rows: &'a [T]| {
+        let mut groups: HashMap<&'a str, Vec<&'a T>> = HashMap::new();
+        for r in rows {
+            groups.entry(key(r)).or_default().push(r);
+        }
+        groups
+    };
+    let (before, after) = (group(before), group(after));
+    let mut changed: HashSet<&str> = before.keys().filter(|k| !after.contains_key(*k)).copied().collect();
+    changed.extend(after.iter().filter(|(k, rows)| before.get(*k) != Some(*rows)).map(|(k, _)| *k));
+    changed
+}
+
+/// Deletes the rows of `table` whose `column` is among `keys`, or all of
+/// them. The keys go through a temporary table, appended like any data.
+fn clear(tx: &duckdb::Transaction, table: &str, column: &str, keys: Option<&HashSet<&str>>) -> Result<(), StoreError> {
+    // `table` and `column` are this module's names, never input.
+    let Some(keys) = keys else {
+        tx.execute_batch(&format!("DELETE FROM {table}"))?;
+        return Ok(());
+    };
+    if keys.is_empty() {
+        return Ok(());
+    }
+    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS replacing (id VARCHAR); DELETE FROM replacing;")?;
+    let mut app = tx.appender("replacing")?;
+    for k in keys {
+        app.append_row([k])?;
+    }
+    app.flush()?;
+    drop(app);
+    tx.execute_batch(&format!(
+        "DELETE FROM {table} WHERE {column} IN (SELECT id FROM replacing); DELETE FROM replacing;"
+    ))?;
+    Ok(())
 }
 
 /// A document read and mined, ready to be stored.
@@ -270,9 +317,25 @@ impl Store {
             }
             _ => {}
         }
-        conn.execute_batch(SCHEMA)?;
-        if found != Some(SCHEMA_VERSION) {
-            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION.to_string()])?;
+        // The schema is a hundred statements (most of them comments), each
+        // a change to the catalogue: applied to a file that has it already,
+        // they are a fifth of a second of every refresh. The file records
+        // the text it was given; the same text is not applied again.
+        let schema_hash = crate::ingest::fingerprint(SCHEMA);
+        let applied = |conn: &Connection| -> Result<Option<String>, duckdb::Error> {
+            let mut stmt = conn.prepare("SELECT value FROM meta WHERE key = ?")?;
+            let mut rows = stmt.query([SCHEMA_APPLIED])?;
+            rows.next()?.map(|r| r.get(0)).transpose()
+        };
+        if upgraded_from.is_some() || found != Some(SCHEMA_VERSION) || applied(&conn)? != Some(schema_hash.clone()) {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(SCHEMA)?;
+            if found != Some(SCHEMA_VERSION) {
+                tx.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION.to_string()])?;
+            }
+            tx.execute("DELETE FROM meta WHERE key = ?", [SCHEMA_APPLIED])?;
+            tx.execute("INSERT INTO meta VALUES (?, ?)", [SCHEMA_APPLIED, &schema_hash])?;
+            tx.commit()?;
         }
         Ok(Store { conn, upgraded_from })
     }
@@ -409,11 +472,36 @@ impl Store {
     /// figures carry their sentences), and on a large database they are
     /// most of the memory.
     pub fn documents(&self) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
+        self.read_documents(None)
+    }
+
+    /// [`Store::documents`] for the documents `ids` names only (in the same
+    /// order): a refresh that kept the others from last time reads back
+    /// what changed.
+    pub fn documents_among(&self, ids: &[String]) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
+        self.conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS wanted (id VARCHAR); DELETE FROM wanted;")?;
+        let mut app = self.conn.appender("wanted")?;
+        for id in ids {
+            app.append_row([id])?;
+        }
+        app.flush()?;
+        drop(app);
+        let docs = self.read_documents(Some("wanted"));
+        self.conn.execute_batch("DELETE FROM wanted")?;
+        docs
+    }
+
+    /// The documents, all or those whose ids are in the temporary table
+    /// `among`, ordered by period (none first) and id.
+    fn read_documents(&self, among: Option<&str>) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
+        // `among` is one of this module's table names, never input.
+        let filter = |column: &str| among.map_or(String::new(), |t| format!(" WHERE {column} IN (SELECT id FROM {t})"));
         let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, title, org, period, encoding FROM documents ORDER BY period NULLS FIRST, id")?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, title, org, period, encoding FROM documents{} ORDER BY period NULLS FIRST, id",
+            filter("id")
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
@@ -435,8 +523,10 @@ impl Store {
                 Vec::new(),
             ));
         }
-        let mut stmt =
-            self.conn.prepare("SELECT doc_id, row, line, dimension, task, '', '' FROM rows ORDER BY doc_id, row")?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT doc_id, row, line, dimension, task, '', '' FROM rows{} ORDER BY doc_id, row",
+            filter("doc_id")
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let Some(&i) = index.get(&r.get::<_, String>(0)?) else { continue };
@@ -449,10 +539,11 @@ impl Store {
                 issue: r.get(6)?,
             });
         }
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT doc_id, row, col, text, value, unit, qualifier, kind, label, span_start, span_end, sentence, \
-             sentence_start FROM figures ORDER BY doc_id, seq",
-        )?;
+             sentence_start FROM figures{} ORDER BY doc_id, seq",
+            filter("doc_id")
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let Some(&i) = index.get(&r.get::<_, String>(0)?) else { continue };
@@ -482,17 +573,54 @@ impl Store {
         self.meta(DERIVED_FROM)
     }
 
-    /// Replaces the derived tables (metrics, observations, targets) whole
-    /// and records what they were derived from (`stamp`), in one
-    /// transaction: the stamp is never newer than the tables.
-    pub fn replace_derived(&mut self, d: &Derived, stamp: &str) -> Result<(), StoreError> {
+    /// The token [`Store::replace_derived`] returned when it last wrote the
+    /// derived tables of this file (or of the file it was copied from).
+    pub fn derived_token(&self) -> Result<Option<String>, StoreError> {
+        self.meta(DERIVED_TOKEN)
+    }
+
+    /// Replaces the derived tables (metrics, observations, targets) and
+    /// records what they were derived from (`stamp`), in one transaction:
+    /// the stamp is never newer than the tables.
+    ///
+    /// With `previous`, what the tables hold now, only what changed is
+    /// written: a document's observations and targets where any of them
+    /// differ, a metric where its row does. A refresh that changes one
+    /// report of a thousand then rewrites a few groups instead of every
+    /// row. The caller must know `previous` to be in the file: the token
+    /// returned here, compared with [`Store::derived_token`], says so.
+    pub fn replace_derived(
+        &mut self,
+        d: &Derived,
+        stamp: &str,
+        previous: Option<&Derived>,
+    ) -> Result<String, StoreError> {
+        let token = format!(
+            "{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+        );
+        let changed = previous.map(|p| {
+            (
+                changed_keys(&p.metrics, &d.metrics, |m| &m.id),
+                changed_keys(&p.observations, &d.observations, |o| &o.doc_id),
+                changed_keys(&p.targets, &d.targets, |t| &t.doc_id),
+            )
+        });
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DELETE FROM metrics; DELETE FROM observations; DELETE FROM targets;")?;
-        tx.execute("DELETE FROM meta WHERE key = ?", [DERIVED_FROM])?;
-        tx.execute("INSERT INTO meta VALUES (?, ?)", [DERIVED_FROM, stamp])?;
+        tx.execute("DELETE FROM meta WHERE key IN (?, ?)", [DERIVED_FROM, DERIVED_TOKEN])?;
+        tx.execute("INSERT INTO meta VALUES (?, ?), (?, ?)", [DERIVED_FROM, stamp, DERIVED_TOKEN, &token])?;
+        let (metrics, observations, targets) = match &changed {
+            Some((m, o, t)) => (Some(m), Some(o), Some(t)),
+            None => (None, None, None),
+        };
+        clear(&tx, "metrics", "id", metrics)?;
+        clear(&tx, "observations", "doc_id", observations)?;
+        clear(&tx, "targets", "doc_id", targets)?;
+        let wanted = |keys: Option<&HashSet<&str>>, key: &str| keys.is_none_or(|k| k.contains(key));
         {
             let mut app = tx.appender("metrics")?;
-            for m in &d.metrics {
+            for m in d.metrics.iter().filter(|m| wanted(metrics, &m.id)) {
                 app.append_row(params![
                     m.id,
                     m.name,
@@ -506,7 +634,7 @@ impl Store {
             }
             app.flush()?;
             let mut app = tx.appender("observations")?;
-            for o in &d.observations {
+            for o in d.observations.iter().filter(|o| wanted(observations, &o.doc_id)) {
                 app.append_row(params![
                     o.metric_id,
                     o.doc_id,
@@ -524,7 +652,7 @@ impl Store {
             }
             app.flush()?;
             let mut app = tx.appender("targets")?;
-            for t in &d.targets {
+            for t in d.targets.iter().filter(|t| wanted(targets, &t.doc_id)) {
                 app.append_row(params![
                     t.metric_id,
                     t.doc_id,
@@ -549,7 +677,7 @@ impl Store {
             app.flush()?;
         }
         tx.commit()?;
-        Ok(())
+        Ok(token)
     }
 
     /// The attainment view, worst first.

@@ -32,6 +32,7 @@ pub use crate::route::{self, Route};
 use cache::PageCache;
 pub use error::PageError;
 pub use guard::Guard;
+pub use pages::MetricData;
 pub use status::{Job, Status};
 
 /// The stylesheet, embedded so pages work offline and without a CDN.
@@ -153,10 +154,14 @@ impl Site {
     /// dashboard) into the cache: a refresh warms its new site before
     /// swapping it in, so readers never wait on a cold cache all at once.
     pub fn warm(&self) {
-        self.cache.put(INDEX_KEY, &pages::index(self, ""));
-        for d in &self.dashboards {
-            self.cache.put(&dashboard_key(&d.name), &pages::dashboard(self, &d.name));
-        }
+        // Each page on a thread of its own, with its own connection: the
+        // swap waits for the slowest page, not for all of them in turn.
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.cache.put(INDEX_KEY, &pages::index(self, "")));
+            for d in &self.dashboards {
+                scope.spawn(|| self.cache.put(&dashboard_key(&d.name), &pages::dashboard(self, &d.name)));
+            }
+        });
     }
 
     pub fn dashboard(&self, name: &str) -> Option<&Loaded> {
@@ -220,6 +225,15 @@ pub fn render(site: &Site, route: &Route) -> Option<Reply> {
         Route::Snapshots => status::snapshots_page(site, ""),
         Route::PanelFile { .. } | Route::Status | Route::Api(_) | Route::Style => return None,
     })
+}
+
+/// [`render`], drawing metric pages from `metrics`, fetched for every
+/// metric at once ([`MetricData::all`]): what a snapshot writes.
+pub fn render_from(site: &Site, route: &Route, metrics: &MetricData) -> Option<Reply> {
+    match route {
+        Route::Metric(id) => Some(pages::metric_page(site, id, metrics)),
+        _ => render(site, route),
+    }
 }
 
 /// The cache keys of the pages a new site is warmed with: the router and

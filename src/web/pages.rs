@@ -9,7 +9,7 @@ use duckdb::Connection;
 use super::{PageError, Reply, Route, Site, sql};
 use crate::dashboard::{self, Body, Figure, KpiView, Rendered, TableView};
 use crate::extract::Kind;
-use crate::frame::Frame;
+use crate::frame::{Frame, Split};
 
 /// A link in the navigation bar.
 pub struct NavLink {
@@ -87,6 +87,9 @@ pub fn not_found(site: &Site, _: &str) -> Reply {
     error_page(site, StatusCode::NOT_FOUND, "找不到页面", "这个地址没有内容。", "")
 }
 
+/// Rows a page's table shows at most.
+const ROWS: usize = 10_000;
+
 pub(super) fn with_conn(site: &Site, f: impl FnOnce(&Connection) -> Reply) -> Reply {
     match site.connection() {
         Ok(c) => f(&c),
@@ -95,12 +98,12 @@ pub(super) fn with_conn(site: &Site, f: impl FnOnce(&Connection) -> Reply) -> Re
 }
 
 fn query(conn: &Connection, sql: &str) -> Result<Frame, String> {
-    Frame::query(conn, sql, 10_000).map_err(|e| e.to_string())
+    Frame::query(conn, sql, ROWS).map_err(|e| e.to_string())
 }
 
 /// [`query`] with bound parameters (see `queries/pages/`).
 fn query_with(conn: &Connection, sql: &str, params: impl duckdb::Params) -> Result<Frame, String> {
-    Frame::query_with(conn, sql, params, 10_000).map_err(|e| e.to_string())
+    Frame::query_with(conn, sql, params, ROWS).map_err(|e| e.to_string())
 }
 
 // ------------------------------------------------------------------ index
@@ -319,49 +322,87 @@ struct MetricPage {
     observations: TableView,
 }
 
+/// What metric pages show, as `queries/pages/metric*.sql` return it: each
+/// metric's head, its chart's series and targets, its targets' attainment
+/// and every figure behind it. Fetched for one metric (a page served) or
+/// for every metric at once (a snapshot writes them all: four queries
+/// instead of four per metric, each a millisecond or more of DuckDB's own
+/// work however small the answer).
+pub struct MetricData {
+    head: Split,
+    chart: Split,
+    targets: Split,
+    observations: Split,
+}
+
+impl MetricData {
+    /// Every metric's.
+    pub fn all(conn: &Connection) -> duckdb::Result<MetricData> {
+        MetricData::fetch(conn, None)
+    }
+
+    /// `id`'s alone.
+    fn of(conn: &Connection, id: &str) -> duckdb::Result<MetricData> {
+        MetricData::fetch(conn, Some(id))
+    }
+
+    fn fetch(conn: &Connection, id: Option<&str>) -> duckdb::Result<MetricData> {
+        let q =
+            |sql: &str, keep: bool| Frame::query_with(conn, sql, [id], usize::MAX).map(|f| f.split("metric_id", keep));
+        Ok(MetricData {
+            head: q(sql::METRIC, false)?,
+            chart: q(sql::METRIC_CHART, true)?,
+            targets: q(sql::METRIC_TARGETS, false)?,
+            observations: q(sql::METRIC_OBSERVATIONS, false)?,
+        })
+    }
+
+    /// The ids of the metrics fetched.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.head.keys()
+    }
+}
+
+/// `/metric/{id}`: one metric's line with its targets, and every figure
+/// behind it.
 pub fn metric(site: &Site, id: &str) -> Reply {
-    with_conn(site, |conn| {
-        let head = match query_with(conn, sql::METRIC, [id]) {
-            Ok(f) if !f.rows.is_empty() => f,
-            Ok(_) => {
-                return error_page(site, StatusCode::NOT_FOUND, "找不到指标", &format!("没有编号为 {id} 的指标。"), "");
-            }
-            Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标读取失败。", &e),
-        };
-        let (name, unit, source) = (head.rows[0][0].text(), head.rows[0][1].text(), head.rows[0][2].text());
-        let review = (!head.rows[0][3].is_null()).then(|| head.rows[0][3].text());
-        let panel = dashboard::Panel::inline(&name, dashboard::Kind::Line, sql::METRIC_CHART.to_owned());
-        let drawn = query_with(conn, sql::METRIC_CHART, [id]).and_then(|frame| dashboard::draw(&panel, &frame));
-        let chart = match drawn {
-            Ok(Body::Charts { mut charts }) if !charts.is_empty() => charts.remove(0).svg,
-            Err(message) | Ok(Body::Error { message }) => {
-                return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, &name, "走势图无法生成。", &message);
-            }
-            _ => String::new(),
-        };
-        let targets = query_with(conn, sql::METRIC_TARGETS, [id]);
-        let observations = query_with(conn, sql::METRIC_OBSERVATIONS, [id]);
-        match (targets, observations) {
-            (Ok(t), Ok(o)) => page(
-                StatusCode::OK,
-                &MetricPage {
-                    nav: nav(site),
-                    built: built(site),
-                    name,
-                    unit,
-                    id: id.to_owned(),
-                    source: if source == "catalogue" { "指标目录" } else { "报告文本" }.to_owned(),
-                    review,
-                    chart,
-                    targets: dashboard::table(&t, None),
-                    observations: dashboard::table(&o, None),
-                },
-            ),
-            (Err(e), _) | (_, Err(e)) => {
-                error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标数据读取失败。", &e)
-            }
-        }
+    with_conn(site, |conn| match MetricData::of(conn, id) {
+        Ok(data) => metric_page(site, id, &data),
+        Err(e) => error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标数据读取失败。", &e.to_string()),
     })
+}
+
+/// A metric's page from its data.
+pub fn metric_page(site: &Site, id: &str, data: &MetricData) -> Reply {
+    let head = data.head.part(id, ROWS);
+    let Some(head) = head.rows.first() else {
+        return error_page(site, StatusCode::NOT_FOUND, "找不到指标", &format!("没有编号为 {id} 的指标。"), "");
+    };
+    let (name, unit, source) = (head[0].text(), head[1].text(), head[2].text());
+    let review = (!head[3].is_null()).then(|| head[3].text());
+    let panel = dashboard::Panel::inline(&name, dashboard::Kind::Line, sql::METRIC_CHART.to_owned());
+    let chart = match dashboard::draw(&panel, &data.chart.part(id, ROWS)) {
+        Ok(Body::Charts { mut charts }) if !charts.is_empty() => charts.remove(0).svg,
+        Err(message) | Ok(Body::Error { message }) => {
+            return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, &name, "走势图无法生成。", &message);
+        }
+        _ => String::new(),
+    };
+    page(
+        StatusCode::OK,
+        &MetricPage {
+            nav: nav(site),
+            built: built(site),
+            name,
+            unit,
+            id: id.to_owned(),
+            source: if source == "catalogue" { "指标目录" } else { "报告文本" }.to_owned(),
+            review,
+            chart,
+            targets: dashboard::table(&data.targets.part(id, ROWS), None),
+            observations: dashboard::table(&data.observations.part(id, ROWS), None),
+        },
+    )
 }
 
 // ----------------------------------------------------------------- review

@@ -16,8 +16,10 @@ use sha2::{Digest, Sha256};
 
 use crate::document::{self, Document, Problem, ReadError};
 use crate::extract::{self, Figure, Kind};
-use crate::metrics::{self, catalogue::Catalogue};
 use crate::store::{Prepared, Store, StoreError, StoredDoc};
+
+mod derive;
+pub use derive::{Kept, MetricsSummary, refresh_metrics, refresh_metrics_with};
 
 /// File extensions picked up when walking a directory. A file named on the
 /// command line is always read, whatever its name: the layout is recognised
@@ -130,6 +132,20 @@ pub fn run(
     limits: Limits,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Summary, StoreError> {
+    run_hashed(store, files, &HashMap::new(), limits, progress)
+}
+
+/// [`run`], given the content hashes of some files as the caller just
+/// read them: a file whose hash is the stored one is not read again. A
+/// refresh hashes every file to learn whether anything changed at all,
+/// and reading a thousand files twice is a tenth of a second.
+pub fn run_hashed(
+    store: &mut Store,
+    files: &[PathBuf],
+    hashes: &HashMap<PathBuf, String>,
+    limits: Limits,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Summary, StoreError> {
     let stored = store.stored()?;
     let mut summary = Summary::default();
     progress(Progress::Started { files: files.len() });
@@ -175,11 +191,12 @@ pub fn run(
         for _ in 0..workers {
             let tx = tx.clone();
             let (todo, next, stored) = (&todo, &next, &stored);
+            let known = |path: &Path| hashes.get(path).map(String::as_str);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&path) = todo.get(i) else { break };
-                    if tx.send((path, prepare(path, stored, limits))).is_err() {
+                    if tx.send((path, prepare(path, known(path), stored, limits))).is_err() {
                         break;
                     }
                 }
@@ -258,11 +275,19 @@ pub fn read_and_mine(path: &Path, limits: Limits) -> Result<(Document, Vec<Figur
 }
 
 /// Reads and mines one file, unless its content is already stored.
-fn prepare(path: &Path, stored: &HashMap<String, StoredDoc>, limits: Limits) -> Result<Option<Prepared>, ReadError> {
+fn prepare(
+    path: &Path,
+    hash: Option<&str>,
+    stored: &HashMap<String, StoredDoc>,
+    limits: Limits,
+) -> Result<Option<Prepared>, ReadError> {
+    let id = document::id_for(path);
+    if hash.is_some_and(|h| stored.get(&id).is_some_and(|d| d.content_hash == h)) {
+        return Ok(None);
+    }
     let bytes = document::read_bytes(path, limits.max_file_bytes)
         .map_err(|problem| ReadError { path: path.to_owned(), problem })?;
     let hash = content_hash(&bytes);
-    let id = document::id_for(path);
     if stored.get(&id).is_some_and(|d| d.content_hash == hash) {
         return Ok(None);
     }
@@ -309,69 +334,6 @@ fn record(summary: &mut Summary, path: &Path, outcome: &Outcome, figures: usize,
         Outcome::Failed(msg) => summary.failed.push(msg.clone()),
     }
     progress(Progress::File { path, outcome, figures });
-}
-
-/// What a metrics refresh produced.
-#[derive(Debug, Clone, Default)]
-pub struct MetricsSummary {
-    pub metrics: usize,
-    pub observations: usize,
-    pub targets: usize,
-    /// Targets by status (met, missed, forecast, no_data).
-    pub status: BTreeMap<&'static str, usize>,
-}
-
-/// Derives metrics, observations and targets from everything stored and
-/// replaces the derived tables, when documents changed (`documents_changed`)
-/// or the catalogue is not the one they were derived with. Returns `None`
-/// when nothing needed doing.
-pub fn refresh_metrics(
-    store: &mut Store,
-    catalogue: &Catalogue,
-    catalogue_fingerprint: &str,
-    documents_changed: bool,
-) -> Result<Option<MetricsSummary>, StoreError> {
-    refresh_metrics_with(store, catalogue, catalogue_fingerprint, documents_changed, &mut metrics::Readings::default())
-}
-
-/// [`refresh_metrics`], reusing the readings of documents unchanged since
-/// `readings` was filled (see [`metrics::Readings`]): what a long-running
-/// server keeps between refreshes.
-pub fn refresh_metrics_with(
-    store: &mut Store,
-    catalogue: &Catalogue,
-    catalogue_fingerprint: &str,
-    documents_changed: bool,
-    readings: &mut metrics::Readings,
-) -> Result<Option<MetricsSummary>, StoreError> {
-    let stamp = format!("{}:{catalogue_fingerprint}", crate::store::SCHEMA_VERSION);
-    if !documents_changed && store.derived_from()?.as_deref() == Some(stamp.as_str()) {
-        return Ok(None);
-    }
-    let t = Instant::now();
-    let docs = store.documents()?;
-    tracing::debug!("metrics: documents read back in {:?}", t.elapsed());
-    let t = Instant::now();
-    let stored = store.stored()?;
-    let hashes: Vec<String> =
-        docs.iter().map(|(d, _)| stored.get(&d.id).map(|s| s.content_hash.clone()).unwrap_or_default()).collect();
-    let inputs: Vec<metrics::Input> =
-        docs.iter().map(|(document, figures)| metrics::Input { document, figures }).collect();
-    let derived = metrics::derive_with(&inputs, catalogue, Some(&hashes), readings);
-    tracing::debug!("metrics: derived in {:?}", t.elapsed());
-    let t = Instant::now();
-    store.replace_derived(&derived, &stamp)?;
-    tracing::debug!("metrics: stored in {:?}", t.elapsed());
-    let mut status = BTreeMap::new();
-    for t in &derived.targets {
-        *status.entry(t.judgement.status.as_str()).or_default() += 1;
-    }
-    Ok(Some(MetricsSummary {
-        metrics: derived.metrics.len(),
-        observations: derived.observations.len(),
-        targets: derived.targets.len(),
-        status,
-    }))
 }
 
 /// A file's content hash as `documents.content_hash` stores it (SHA-256,
