@@ -1,3 +1,4 @@
+-- 全部目标的完成情况，最差的在前
 -- Every target against its actual, worst first, values in display units.
 -- Columns: metric_id, metric, period, period_label, comparator, target,
 -- actual, ratio, status, shortfall, unit, tolerance, doc_id, row,

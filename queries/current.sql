@@ -1,3 +1,4 @@
+-- 当前记分卡：每个指标最近一期的目标与实际
 -- The current scorecard: for each metric, its latest period's target
 -- against its actual (when several reports state one for the same period,
 -- the latest report's), worst first, values in display units.

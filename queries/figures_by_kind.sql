@@ -1,3 +1,4 @@
+-- 各类数字（目标、实际、预计、增速……）的个数
 -- How many figures of each kind the reports hold.
 SELECT CASE kind
            WHEN 'target' THEN '目标'

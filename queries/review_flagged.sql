@@ -1,3 +1,4 @@
+-- 待核对的指标序列（相邻两期跳变过大等）
 -- Series held back from the trends dashboard for a person's review: a jump
 -- between consecutive points beyond the catalogue's jump_factor, or units
 -- or scopes mixed. Confirm one in data/metrics.toml to put it back.

@@ -1,3 +1,4 @@
+-- 没有实际数字回应的目标
 -- Targets no figure answers, for periods a stored report covers (a goal
 -- for a later year waits for that year's report), with the target's words.
 SELECT metric_id,

@@ -1,3 +1,4 @@
+-- 各时期已完成、未完成与无数据的目标个数
 -- How many targets were met, missed, only forecast or without data, per
 -- period (one target per metric and period: the latest report's); the
 -- last row is the latest period.

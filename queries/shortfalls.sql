@@ -1,3 +1,4 @@
+-- 未完成的目标，差距最大的在前
 -- Targets missed, furthest short first, with the words of both figures
 -- (one per metric and period: the latest report's).
 SELECT metric_id,

@@ -1,3 +1,4 @@
+-- 两期以上的可信指标序列及其目标
 -- Every trusted metric with values for two or more periods, one point per period
 -- (reported over forecast over derived), with the targets set for it.
 -- Values in display units; one chart per metric (split on metric_id).

@@ -95,7 +95,9 @@ impl Frame {
         params: impl duckdb::Params,
         limit: usize,
     ) -> duckdb::Result<Frame> {
-        let mut stmt = conn.prepare(sql)?;
+        // Cached per connection: a connection kept (the console's) plans a
+        // statement it has run before once.
+        let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params)?;
         let columns: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
         // A column of type NULL (`SELECT NULL AS x`) has no values to read:

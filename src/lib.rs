@@ -39,6 +39,8 @@ pub mod numbers;
 #[cfg(feature = "db")]
 pub mod route;
 #[cfg(feature = "db")]
+pub mod sql;
+#[cfg(feature = "db")]
 pub mod store;
 #[cfg(feature = "db")]
 pub mod web;

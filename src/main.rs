@@ -105,6 +105,37 @@ enum Command {
         #[command(flatten)]
         server: cmd::ServerArgs,
     },
+    /// Run one read-only SQL statement and print its result.
+    ///
+    /// The query is the argument, or standard input when there is none; or
+    /// `--saved NAME` runs queries/NAME.sql, its `:name` parameters given with
+    /// `--param name=value`. The database is opened read-only in a sandbox (no
+    /// file or network access, one statement, a query only), so this works while
+    /// `zhibiao serve` runs. A table for people; csv, json or markdown for pipes.
+    Sql {
+        /// The statement (default: read from standard input).
+        query: Option<String>,
+        /// The DuckDB database file.
+        #[arg(long, default_value = "zhibiao.duckdb")]
+        db: PathBuf,
+        #[arg(long, short, value_enum, default_value_t = cmd::sql::SqlFormat::Table)]
+        format: cmd::sql::SqlFormat,
+        /// Run a saved query from the queries folder by name.
+        #[arg(long)]
+        saved: Option<String>,
+        /// A saved query's parameter, name=value (repeatable).
+        #[arg(long = "param", short = 'p', value_parser = cmd::sql::parse_param)]
+        params: Vec<(String, String)>,
+        /// The folder of saved queries (default: queries/).
+        #[arg(long)]
+        queries: Option<PathBuf>,
+        /// Seconds after which the query is stopped.
+        #[arg(long, default_value_t = 5.0)]
+        time_limit: f64,
+        /// Rows printed at most.
+        #[arg(long, default_value_t = 10_000)]
+        max_rows: usize,
+    },
     /// Write the site as a self-contained folder: snapshots/YYYY-Www/.
     ///
     /// index.html leads with what changed since the previous snapshot; every
@@ -185,6 +216,20 @@ fn main() -> ExitCode {
             cmd::serve::run(cmd::serve::Options { bind, paths: site.paths(), config, limits: limits.into(), server })
         }
         Command::Snapshot { site, out, pdf, config } => cmd::snapshot::run(&site.paths(), out, pdf, config),
+        Command::Sql { query, db, format, saved, params, queries, time_limit, max_rows } => {
+            cmd::sql::run(cmd::sql::Options {
+                query,
+                saved,
+                params,
+                db,
+                queries: queries.unwrap_or_else(|| cmd::project_dir("queries")),
+                format,
+                limits: zhibiao::sql::Limits {
+                    time: std::time::Duration::from_secs_f64(time_limit.max(0.1)),
+                    rows: max_rows.max(1),
+                },
+            })
+        }
         Command::Check { db, dashboards, queries } => cmd::check::run(&db, dashboards, queries),
         Command::Catalogue { action: CatalogueAction::Suggest { db, catalogue, min_documents } } => {
             let catalogue = catalogue.unwrap_or_else(|| cmd::data_dir().join("metrics.toml"));

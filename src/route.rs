@@ -36,9 +36,46 @@ pub enum Route {
     },
     Status,
     Snapshots,
+    /// The analysts' SQL console with what it was asked, as a page or a
+    /// download: every result is a link.
+    Console(ConsoleLink),
     /// The JSON API and anything under it.
     Api(String),
     Style,
+}
+
+/// What the console was asked: a statement, or a saved query by name with
+/// its parameters, and the form of the answer (`None`: the page).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConsoleLink {
+    pub sql: Option<String>,
+    pub saved: Option<String>,
+    pub params: Vec<(String, String)>,
+    pub format: Option<crate::sql::export::Format>,
+}
+
+impl ConsoleLink {
+    /// The link to `sql` on the console page.
+    pub fn sql(sql: &str) -> ConsoleLink {
+        ConsoleLink { sql: Some(sql.to_owned()), ..ConsoleLink::default() }
+    }
+
+    /// The same question answered as `format`.
+    pub fn as_format(&self, format: crate::sql::export::Format) -> ConsoleLink {
+        ConsoleLink { format: Some(format), ..self.clone() }
+    }
+
+    fn query_string(&self) -> String {
+        let mut pairs: Vec<String> = Vec::new();
+        if let Some(s) = &self.sql {
+            pairs.push(format!("sql={}", encode(s)));
+        }
+        if let Some(q) = &self.saved {
+            pairs.push(format!("query={}", encode(q)));
+        }
+        pairs.extend(self.params.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))));
+        if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
+    }
 }
 
 impl Route {
@@ -55,6 +92,10 @@ impl Route {
             Route::Row { doc, row } => format!("/docs/{}/rows/{row}", encode(doc)),
             Route::Status => "/status".into(),
             Route::Snapshots => "/snapshots".into(),
+            Route::Console(link) => {
+                let file = link.format.map_or("/sql".to_owned(), |f| format!("/sql.{}", f.extension()));
+                format!("{file}{}", link.query_string())
+            }
             Route::Api(rest) => format!("/api{rest}"),
             Route::Style => "/static/style.css".into(),
         }
@@ -80,6 +121,7 @@ impl Route {
             ["docs", doc, "rows", row] => Route::Row { doc: (*doc).into(), row: row.parse().ok()? },
             ["status"] => Route::Status,
             ["snapshots"] => Route::Snapshots,
+            ["sql"] => Route::Console(ConsoleLink::default()),
             ["api", ..] => Route::Api(path.strip_prefix("/api").unwrap_or("").to_owned()),
             ["static", "style.css"] => Route::Style,
             _ => return None,

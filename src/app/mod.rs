@@ -80,3 +80,26 @@ pub fn site(paths: &Paths) -> Result<Site, AppError> {
     let conn = reader.connection().try_clone().map_err(StoreError::from)?;
     Ok(Site::new(conn, &paths.dashboards, &paths.queries))
 }
+
+/// [`site`] with the analysts' console as `sql` sets it: its own sandboxed
+/// instance over the same generation.
+pub fn site_with_console(paths: &Paths, sql: &settings::SqlSettings) -> Result<Site, AppError> {
+    let site = site(paths)?;
+    if !sql.enabled {
+        return Ok(site);
+    }
+    let console = crate::sql::Console::open(&paths.db, sql.limits())?;
+    Ok(site.with_console(console, sql.token.clone()))
+}
+
+/// Refuses a console open to the network without a token: when the server
+/// binds beyond loopback, anyone who reaches it could query every figure.
+pub fn check_console_access(sql: &settings::SqlSettings, bind: std::net::SocketAddr) -> Result<(), AppError> {
+    if sql.enabled && sql.token.as_deref().is_none_or(str::is_empty) && !bind.ip().is_loopback() {
+        return Err(AppError::Settings(format!(
+            "the SQL console would be open to anyone who reaches {bind}: set a token ([sql] token in zhibiao.toml, \
+             or ZHIBIAO_SQL_TOKEN), or turn the console off ([sql] enabled = false), or bind to 127.0.0.1"
+        )));
+    }
+    Ok(())
+}

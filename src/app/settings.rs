@@ -14,6 +14,12 @@
 //! pdf = false                   # also report.pdf, through Chromium
 //! site_url = "https://zhibiao.example.gov.cn/"  # for links in alerts
 //!
+//! [sql]
+//! enabled = true                # the console at /sql and /api/sql
+//! token = "…"                   # required when serving beyond loopback
+//! time_limit_seconds = 5
+//! max_rows = 10000
+//!
 //! [alerts]
 //! on = "missed"                 # or "any" change
 //! [[alerts.webhook]]
@@ -24,7 +30,8 @@
 //! Environment: `ZHIBIAO_REFRESH_SCHEDULE`, `ZHIBIAO_SNAPSHOT_SCHEDULE`,
 //! `ZHIBIAO_TIMEZONE`, `ZHIBIAO_SNAPSHOT_DIR`, `ZHIBIAO_SITE_URL`, and
 //! `ZHIBIAO_WEBHOOKS` (comma-separated URLs, each optionally prefixed
-//! `wecom:` or `dingtalk:`).
+//! `wecom:` or `dingtalk:`), `ZHIBIAO_SQL_TOKEN`, `ZHIBIAO_SQL_TIME_LIMIT`
+//! (seconds) and `ZHIBIAO_SQL_MAX_ROWS`.
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +46,34 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
     pub snapshot: SnapshotSettings,
     pub alerts: AlertSettings,
+    pub sql: SqlSettings,
+}
+
+/// The analysts' console.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SqlSettings {
+    pub enabled: bool,
+    /// Required of the console's requests when set; a server bound beyond
+    /// loopback refuses to start with the console on and no token.
+    pub token: Option<String>,
+    pub time_limit_seconds: f64,
+    pub max_rows: usize,
+}
+
+impl Default for SqlSettings {
+    fn default() -> Self {
+        SqlSettings { enabled: true, token: None, time_limit_seconds: 5.0, max_rows: 10_000 }
+    }
+}
+
+impl SqlSettings {
+    pub fn limits(&self) -> crate::sql::Limits {
+        crate::sql::Limits {
+            time: std::time::Duration::from_secs_f64(self.time_limit_seconds.max(0.1)),
+            rows: self.max_rows.max(1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,6 +192,15 @@ impl Settings {
         }
         if let Some(v) = var("ZHIBIAO_SITE_URL") {
             self.snapshot.site_url = Some(v);
+        }
+        if let Some(v) = var("ZHIBIAO_SQL_TOKEN").filter(|v| !v.is_empty()) {
+            self.sql.token = Some(v);
+        }
+        if let Some(v) = var("ZHIBIAO_SQL_TIME_LIMIT").and_then(|v| v.parse().ok()) {
+            self.sql.time_limit_seconds = v;
+        }
+        if let Some(v) = var("ZHIBIAO_SQL_MAX_ROWS").and_then(|v| v.parse().ok()) {
+            self.sql.max_rows = v;
         }
         if let Some(v) = var("ZHIBIAO_WEBHOOKS") {
             self.alerts.webhook = v

@@ -19,7 +19,10 @@ pub fn run(db: &Path, dashboards: Option<PathBuf>, queries: Option<PathBuf>) -> 
     let mut failures = 0;
 
     for (name, q) in &queries {
-        match Frame::query(conn, &q.sql, 1) {
+        // A saved query's `:name` parameters are checked bound to NULL.
+        let sql = zhibiao::sql::lex::positional(&q.sql);
+        let nulls = vec![None::<String>; q.params.len()];
+        match Frame::query_with(conn, &sql, duckdb::params_from_iter(nulls), 1) {
             Ok(f) => println!("ok     {}/{name}.sql ({} columns)", queries_dir.display(), f.columns.len()),
             Err(e) => {
                 failures += 1;

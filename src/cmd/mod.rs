@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod serve;
 pub mod snapshot;
+pub mod sql;
 
 use std::path::{Path, PathBuf};
 
@@ -123,13 +124,7 @@ pub fn paths_or_default(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// A table styled alike for every command.
 pub fn table(header: &[&str]) -> comfy_table::Table {
-    use comfy_table::{ContentArrangement, Table, presets};
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.to_vec());
-    table
+    zhibiao::sql::export::styled(header.iter().map(|h| h.to_string()).collect())
 }
 
 /// Numbers for people: integers grouped by thousands without `.0`, other

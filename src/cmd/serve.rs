@@ -32,6 +32,7 @@ pub fn run(o: Options) -> anyhow::Result<ExitCode> {
     // Settings first: a schedule that does not parse stops here, before
     // anything is read or bound.
     let settings = Settings::load(o.config.as_deref())?;
+    zhibiao::app::check_console_access(&settings.sql, o.bind)?;
     let schedules = settings.schedules()?;
     let now = chrono::Utc::now();
     for (what, s) in [("refresh", &schedules.refresh), ("snapshot", &schedules.snapshot)] {

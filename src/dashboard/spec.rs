@@ -231,11 +231,14 @@ pub struct Dashboard {
 /// Named SQL from `queries/*.sql`, by file name without extension.
 pub type Queries = BTreeMap<String, Query>;
 
-/// A named query: its SQL and the comment lines that open it.
+/// A named query: its SQL, the comment lines that open it (the first is
+/// its title in the console's list), and its `:name` parameters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Query {
     pub sql: String,
     pub description: String,
+    pub title: String,
+    pub params: Vec<String>,
 }
 
 /// A dashboard file as pages name it: its folder and name
@@ -289,6 +292,13 @@ pub fn parse(text: &str, queries: &Queries) -> Result<Dashboard, String> {
                 let known: Vec<&str> = queries.keys().map(String::as_str).collect();
                 return Err(format!("{at}: no query named {q:?} in queries/ (known: {})", known.join(", ")));
             }
+            (Some(q), None) if !queries[q].params.is_empty() => {
+                let params: Vec<String> = queries[q].params.iter().map(|p| format!(":{p}")).collect();
+                return Err(format!(
+                    "{at}: query {q:?} takes parameters ({}), which a dashboard cannot give; it is for the SQL console",
+                    params.join(", ")
+                ));
+            }
             _ => {}
         }
     }
@@ -304,13 +314,15 @@ pub fn load_queries(dir: &Path) -> Queries {
             continue;
         }
         let (Some(name), Ok(sql)) = (path.file_stem(), std::fs::read_to_string(&path)) else { continue };
-        let description = sql
+        let comments: Vec<&str> = sql
             .lines()
             .take_while(|l| l.trim_start().starts_with("--"))
             .map(|l| l.trim_start().trim_start_matches('-').trim())
-            .collect::<Vec<_>>()
-            .join(" ");
-        out.insert(name.to_string_lossy().into_owned(), Query { sql, description });
+            .collect();
+        let title = comments.first().map(|l| l.to_string()).unwrap_or_default();
+        let description = comments.join(" ");
+        let params = crate::sql::lex::params(&sql);
+        out.insert(name.to_string_lossy().into_owned(), Query { sql, description, title, params });
     }
     out
 }
@@ -332,7 +344,10 @@ mod tests {
 
     fn queries() -> Queries {
         let mut q = Queries::new();
-        q.insert("attainment".into(), Query { sql: "SELECT 1".into(), description: String::new() });
+        q.insert(
+            "attainment".into(),
+            Query { sql: "SELECT 1".into(), description: String::new(), title: String::new(), params: vec![] },
+        );
         q
     }
 

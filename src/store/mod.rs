@@ -236,11 +236,22 @@ impl Store {
     /// `COPY … TO`), the configuration is locked so no `SET` turns it back
     /// on, and DuckDB's memory is capped at `memory_limit` (`'96MB'`).
     pub fn open_sandboxed(path: &Path, memory_limit: &str) -> Result<Store, StoreError> {
+        Store::open_sandboxed_with(path, memory_limit, None)
+    }
+
+    /// [`Store::open_sandboxed`], its queries on at most `threads` threads:
+    /// the analysts' console is its own database instance, so that its
+    /// heaviest query leaves cores to the pages.
+    pub fn open_sandboxed_with(path: &Path, memory_limit: &str, threads: Option<i64>) -> Result<Store, StoreError> {
         let fail = |source| StoreError::Open { path: path.display().to_string(), source };
         let config = duckdb::Config::default()
             .enable_external_access(false)
             .and_then(|c| c.enable_autoload_extension(false))
             .and_then(|c| c.max_memory(memory_limit))
+            .and_then(|c| match threads {
+                Some(n) => c.threads(n),
+                None => Ok(c),
+            })
             .and_then(|c| c.with("lock_configuration", "true"))
             .map_err(fail)?;
         Store::open_with(path, config)

@@ -109,7 +109,7 @@ pub fn panel(site: &Site, arg: &str) -> Reply {
 }
 
 pub fn metrics(site: &Site, _: &str) -> Reply {
-    frame(site, "SELECT id, name, unit, display_unit, scale, direction, source FROM metrics ORDER BY name", 100_000)
+    frame(site, sql::API_METRICS, 100_000)
 }
 
 pub fn metric(site: &Site, id: &str) -> Reply {
@@ -135,16 +135,11 @@ pub fn metric(site: &Site, id: &str) -> Reply {
 }
 
 pub fn attainment(site: &Site, _: &str) -> Reply {
-    frame(site, "SELECT * FROM attainment", 100_000)
+    frame(site, sql::API_ATTAINMENT, 100_000)
 }
 
 pub fn documents(site: &Site, _: &str) -> Reply {
-    frame(
-        site,
-        "SELECT id, regexp_extract(path, '[^/\\\\]+$') AS file, title, org, period, period_label, encoding, row_count, figure_count, ingested_at FROM documents \
-         ORDER BY period DESC NULLS LAST, id",
-        100_000,
-    )
+    frame(site, sql::API_DOCUMENTS, 100_000)
 }
 
 /// The most figures one `/api/figures` reply holds (with `truncated` set

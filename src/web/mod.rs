@@ -9,6 +9,7 @@
 
 mod api;
 pub mod cache;
+mod console;
 mod error;
 mod guard;
 mod pages;
@@ -52,6 +53,10 @@ pub struct Site {
     /// set), so a page and `/status` tell one time.
     pub timezone: chrono_tz::Tz,
     cache: PageCache,
+    /// The analysts' console over this generation, when it is enabled.
+    pub console: Option<crate::sql::Console>,
+    /// The token every console request must carry, when set.
+    pub console_token: Option<String>,
 }
 
 /// A finished response body, cheap to clone.
@@ -130,7 +135,17 @@ impl Site {
             built: chrono::Utc::now(),
             timezone: chrono_tz::Asia::Shanghai,
             cache: PageCache::new(cache::DEFAULT_BYTES),
+            console: None,
+            console_token: None,
         }
+    }
+
+    /// The same site with the analysts' console, and the token it asks
+    /// for when one is set.
+    pub fn with_console(mut self, console: crate::sql::Console, token: Option<String>) -> Site {
+        self.console = Some(console);
+        self.console_token = token;
+        self
     }
 
     /// The same site showing times in `tz`.
@@ -187,6 +202,9 @@ pub struct AppState {
     /// Permits for page work on blocking threads. Held until the work ends,
     /// even when its request timed out, so abandoned work cannot pile up.
     work: Arc<tokio::sync::Semaphore>,
+    /// Permits for the console's statements: apart from the pages', so a
+    /// crowd of analysts never holds up a dashboard.
+    console_work: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -200,6 +218,7 @@ impl AppState {
             site: ArcSwap::from_pointee(site),
             status: Arc::new(Status::default()),
             work: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
+            console_work: Arc::new(tokio::sync::Semaphore::new(CONSOLE_WORKERS)),
         })
     }
 
@@ -210,6 +229,56 @@ impl AppState {
 }
 
 type Shared = State<Arc<AppState>>;
+
+/// Console statements running at once; more wait their turn.
+const CONSOLE_WORKERS: usize = 4;
+
+/// Answers a console request: the token checked, the statement run on a
+/// blocking thread under the console's own permits.
+async fn console(
+    state: Arc<AppState>,
+    headers: axum::http::HeaderMap,
+    pairs: Vec<(String, String)>,
+    format: Option<crate::sql::export::Format>,
+    api: bool,
+) -> Response {
+    let site = state.site.load_full();
+    let asked = console::Asked::from_pairs(pairs, format);
+    match console::allowed(&site, &headers, asked.token.as_deref()) {
+        Err(reply) => return reply.into_response(),
+        Ok(true) if !api && format.is_none() => {
+            return console::remember_token(asked.token.as_deref().unwrap_or_default(), &asked.link);
+        }
+        Ok(_) => {}
+    }
+    // A generation never changes, so an answer is cached with its site
+    // under its address, as any page is; a refresh starts a new cache.
+    let key = format!("console {}{}", if api { "api " } else { "" }, Route::Console(asked.link.clone()).path());
+    if let Some(r) = site.cache.get(&key) {
+        return r.into_response();
+    }
+    let Ok(permit) = state.console_work.clone().acquire_owned().await else {
+        return Reply::error(StatusCode::SERVICE_UNAVAILABLE, "server shutting down").into_response();
+    };
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let link = &asked.link;
+        let reply = match (api, format) {
+            (true, _) => console::api(&site, link),
+            (false, Some(f)) => console::download(&site, link, f),
+            (false, None) => console::page_for(&site, link),
+        };
+        // Refusals and time-outs are answered afresh: the latter depend on
+        // the load.
+        if reply.status == StatusCode::OK {
+            site.cache.put(&key, &reply);
+        }
+        reply
+    })
+    .await
+    .unwrap_or_else(|e| Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+    .into_response()
+}
 
 /// The page of `route` as the server would answer it, for a snapshot:
 /// `None` for a route that is no page (downloads, the API, the style).
@@ -223,7 +292,7 @@ pub fn render(site: &Site, route: &Route) -> Option<Reply> {
         Route::Document(doc) => pages::document(site, doc),
         Route::Row { doc, row } => pages::row(site, &format!("{doc}/{row}")),
         Route::Snapshots => status::snapshots_page(site, ""),
-        Route::PanelFile { .. } | Route::Status | Route::Api(_) | Route::Style => return None,
+        Route::PanelFile { .. } | Route::Status | Route::Console(_) | Route::Api(_) | Route::Style => return None,
     })
 }
 
@@ -385,6 +454,42 @@ fn routes(state: Arc<AppState>) -> Router {
             "/api/figures",
             get(|State(s): Shared, Query(q): Query<api::FigureQuery>| async move {
                 serve(s, format!("api-figures {}", q.key()), api::figures).await
+            }),
+        )
+        .route(
+            "/sql",
+            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
+                console(s, h, q, None, false).await
+            }),
+        )
+        .route(
+            "/sql.csv",
+            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
+                console(s, h, q, Some(crate::sql::export::Format::Csv), false).await
+            }),
+        )
+        .route(
+            "/sql.xlsx",
+            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
+                console(s, h, q, Some(crate::sql::export::Format::Xlsx), false).await
+            }),
+        )
+        .route(
+            "/sql.parquet",
+            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
+                console(s, h, q, Some(crate::sql::export::Format::Parquet), false).await
+            }),
+        )
+        .route(
+            "/sql.json",
+            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
+                console(s, h, q, Some(crate::sql::export::Format::Json), false).await
+            }),
+        )
+        .route(
+            "/api/sql",
+            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
+                console(s, h, q, None, true).await
             }),
         )
         .route(

@@ -136,11 +136,7 @@ pub fn index(site: &Site, _: &str) -> Reply {
                 error: d.dashboard.as_ref().err().map(|e| format!("{}: {e}", d.path)),
             })
             .collect();
-        let docs = match query(
-            conn,
-            "SELECT id, title, org, period_label, row_count AS rows_n, figure_count AS figures_n FROM documents \
-             ORDER BY period DESC NULLS LAST, id",
-        ) {
+        let docs = match query(conn, sql::INDEX_DOCUMENTS) {
             Ok(f) => f,
             Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "首页", "文档列表读取失败。", &e),
         };
@@ -289,20 +285,13 @@ struct MetricsPage {
 }
 
 pub fn metrics(site: &Site, _: &str) -> Reply {
-    with_conn(site, |conn| {
-        let sql = "SELECT m.id AS metric_id, m.name AS metric, m.display_unit AS unit, \
-                   (SELECT count(*) FROM metric_series s WHERE s.metric_id = m.id) AS periods, \
-                   (SELECT count(*) FROM targets t WHERE t.metric_id = m.id) AS targets, \
-                   CASE m.source WHEN 'catalogue' THEN '目录' ELSE '文本' END AS source \
-                   FROM metrics m ORDER BY targets DESC, periods DESC, metric";
-        match query(conn, sql) {
-            Ok(f) => {
-                let mut t = dashboard::table(&f, None);
-                t.header = vec!["指标".into(), "单位".into(), "时期数".into(), "目标数".into(), "来源".into()];
-                page(StatusCode::OK, &MetricsPage { nav: nav(site), built: built(site), metrics: t })
-            }
-            Err(e) => error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "全部指标", "指标列表读取失败。", &e),
+    with_conn(site, |conn| match query(conn, sql::METRICS_LIST) {
+        Ok(f) => {
+            let mut t = dashboard::table(&f, None);
+            t.header = vec!["指标".into(), "单位".into(), "时期数".into(), "目标数".into(), "来源".into()];
+            page(StatusCode::OK, &MetricsPage { nav: nav(site), built: built(site), metrics: t })
         }
+        Err(e) => error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "全部指标", "指标列表读取失败。", &e),
     })
 }
 

@@ -21,4 +21,9 @@ page_sql! {
     API_METRIC_SERIES = "api_metric_series.sql";
     API_METRIC_TARGETS = "api_metric_targets.sql";
     API_FIGURES = "api_figures.sql";
+    API_METRICS = "api_metrics.sql";
+    API_ATTAINMENT = "api_attainment.sql";
+    API_DOCUMENTS = "api_documents.sql";
+    INDEX_DOCUMENTS = "index_documents.sql";
+    METRICS_LIST = "metrics_list.sql";
 }

@@ -260,7 +260,13 @@ async fn every_reply_carries_the_security_headers() {
         let res = get_with_host(&app, uri, "localhost").await;
         let h = res.headers();
         let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{uri}: {csp}");
+        // Scripts: the console's one, by its hash; nothing inline or loaded.
+        let scripts = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap_or_default();
+        assert!(
+            csp.contains("default-src 'none'") && scripts.trim().starts_with("script-src 'sha256-"),
+            "{uri}: {csp}"
+        );
+        assert!(!scripts.contains("unsafe") && !scripts.contains("'self'"), "{uri}: {csp}");
         assert_eq!(h.get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"), "{uri}");
         assert_eq!(h.get("x-frame-options").map(|v| v.to_str().unwrap()), Some("DENY"), "{uri}");
     }

@@ -1,0 +1,2 @@
+-- Every target against its actual, worst first (`/api/attainment`).
+SELECT * FROM attainment

@@ -1,0 +1,342 @@
+//! SQL for analysts: one read-only statement at a time, in a sandbox that
+//! holds whatever is typed, within a time limit and a row cap.
+//!
+//! The console is its own DuckDB instance over the current generation,
+//! opened read-only with file and network access off, extensions off and
+//! its configuration locked (a read-only connection alone still runs
+//! `read_csv('/etc/passwd')` and `COPY … TO`; see `shared/TOOLCHAIN.md`).
+//! It runs on one thread with its own memory budget, so an analyst's
+//! heaviest query leaves the cores to the pages, and being another
+//! instance it shares no lock with them. A refresh writes the next
+//! generation beside the file and is never waited on by either.
+//!
+//! Before DuckDB sees a statement, [`check`] refuses what the console is
+//! not for, with a message that says why: more than one statement, any
+//! statement but a query, and functions that reach files, the network or
+//! the environment. DuckDB's own refusals (the sandbox's second line) are
+//! put in the same words.
+
+pub mod export;
+pub mod lex;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use duckdb::Connection;
+
+use crate::frame::Frame;
+use crate::store::{Store, StoreError};
+
+/// What one query may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Past this the query is interrupted (default 5 s).
+    pub time: Duration,
+    /// Rows returned at most; the answer says when it was cut (10,000).
+    pub rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { time: Duration::from_secs(5), rows: 10_000 }
+    }
+}
+
+/// DuckDB's memory for the console's instance.
+pub const CONSOLE_MEMORY: &str = "256MB";
+
+/// Statements the console runs: queries, and the statements that describe
+/// them or the schema.
+const QUERIES: &[&str] =
+    &["SELECT", "WITH", "FROM", "VALUES", "TABLE", "DESCRIBE", "SHOW", "SUMMARIZE", "EXPLAIN", "PIVOT", "UNPIVOT"];
+
+/// Functions that read files, reach the network or the environment, hold
+/// secrets, or run SQL given as text (which this check could not see).
+/// The sandbox refuses them too; here they get a clear message first.
+const OUTSIDE: &[&str] = &[
+    "read_csv",
+    "read_csv_auto",
+    "sniff_csv",
+    "read_text",
+    "read_blob",
+    "read_parquet",
+    "parquet_scan",
+    "parquet_metadata",
+    "parquet_file_metadata",
+    "parquet_kv_metadata",
+    "parquet_schema",
+    "read_json",
+    "read_json_auto",
+    "read_json_objects",
+    "read_json_objects_auto",
+    "read_ndjson",
+    "read_ndjson_auto",
+    "read_ndjson_objects",
+    "read_xlsx",
+    "glob",
+    "getenv",
+    "duckdb_secrets",
+    "which_secret",
+    "load_aws_credentials",
+    "sqlite_scan",
+    "postgres_scan",
+    "mysql_scan",
+    "iceberg_scan",
+    "delta_scan",
+    "query",
+    "query_table",
+    "json_execute_serialized_sql",
+];
+
+/// Why a statement was not run, or did not finish. Every variant is a
+/// message for the person who typed it.
+#[derive(Debug, thiserror::Error)]
+pub enum SqlError {
+    #[error("没有可运行的语句：请输入一条查询（SELECT …）")]
+    Empty,
+    #[error("一次只能运行一条语句，这里有 {0} 条：请去掉多余的分号后的语句")]
+    Several(usize),
+    #[error("控制台只运行查询（SELECT、WITH、FROM、DESCRIBE、SHOW、SUMMARIZE、EXPLAIN），数据库是只读的：{0} 不可用")]
+    NotAQuery(String),
+    #[error("控制台不能读写文件、访问网络或读取环境与密钥：{0} 不可用")]
+    Outside(String),
+    #[error("查询超过 {0} 秒的时间上限，已被中止；请缩小查询范围（例如加 WHERE 或 LIMIT）")]
+    TimedOut(u64),
+    #[error("缺少参数 :{0}")]
+    MissingParam(String),
+    #[error("查询有误：{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A query's answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub frame: Frame,
+    pub elapsed: Duration,
+}
+
+/// Judges a statement before it runs: exactly one, a query, calling
+/// nothing outside the database.
+pub fn check(sql: &str) -> Result<(), SqlError> {
+    let statements = lex::statements(sql);
+    match statements.len() {
+        0 => return Err(SqlError::Empty),
+        1 => {}
+        n => return Err(SqlError::Several(n)),
+    }
+    let keyword = lex::first_keyword(statements[0]).ok_or(SqlError::Empty)?;
+    if !QUERIES.contains(&keyword.as_str()) {
+        return Err(SqlError::NotAQuery(keyword));
+    }
+    if lex::scans_a_file(sql) {
+        return Err(SqlError::Outside("FROM '文件'".into()));
+    }
+    if let Some(f) = lex::calls(sql).into_iter().find(|f| OUTSIDE.contains(&f.as_str())) {
+        return Err(SqlError::Outside(format!("{f}()")));
+    }
+    Ok(())
+}
+
+/// DuckDB's refusal in the console's words.
+fn from_duckdb(e: &duckdb::Error) -> SqlError {
+    let message = e.to_string();
+    let first = message.lines().next().unwrap_or_default().to_owned();
+    if message.contains("Permission Error") || message.contains("disabled through configuration") {
+        SqlError::Outside(first)
+    } else if message.contains("read-only mode") || message.contains("Cannot execute statement of type") {
+        SqlError::NotAQuery(first)
+    } else {
+        SqlError::Invalid(first)
+    }
+}
+
+/// The console: a sandboxed instance over one generation of the database.
+pub struct Console {
+    /// The instance's first connection, cloned when no idle one is left
+    /// (DuckDB connections are not `Sync`).
+    db: std::sync::Mutex<Connection>,
+    /// Connections back from earlier statements: making one costs more
+    /// than a small query.
+    idle: std::sync::Mutex<Vec<Connection>>,
+    watchdog: Arc<Watchdog>,
+    pub limits: Limits,
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        self.watchdog.close();
+    }
+}
+
+impl Console {
+    /// Opens the console's own instance over the database at `path`.
+    pub fn open(path: &Path, limits: Limits) -> Result<Console, StoreError> {
+        let store = Store::open_sandboxed_with(path, CONSOLE_MEMORY, Some(1))?;
+        Ok(Console {
+            db: std::sync::Mutex::new(store.connection().try_clone()?),
+            idle: Default::default(),
+            watchdog: Watchdog::start(),
+            limits,
+        })
+    }
+
+    /// Runs one statement with its `:name` parameters taken from `args`
+    /// (bound, never written into the text).
+    pub fn run(&self, sql: &str, args: &[(String, String)]) -> Result<Answer, SqlError> {
+        check(sql)?;
+        let names = lex::params(sql);
+        let values: Vec<&str> = names
+            .iter()
+            .map(|n| {
+                args.iter()
+                    .find(|(k, _)| k == n)
+                    .map(|(_, v)| v.as_str())
+                    .ok_or_else(|| SqlError::MissingParam(n.clone()))
+            })
+            .collect::<Result<_, _>>()?;
+        let sql = lex::positional(sql);
+        let conn = self.connection()?;
+        let started = Instant::now();
+        let result = self.watchdog.within(&conn, self.limits.time, || {
+            Frame::query_with(&conn, &sql, duckdb::params_from_iter(values.iter()), self.limits.rows)
+        });
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+        match result {
+            Some(Ok(frame)) => Ok(Answer { frame, elapsed: started.elapsed() }),
+            Some(Err(e)) => Err(from_duckdb(&e)),
+            None => Err(SqlError::TimedOut(self.limits.time.as_secs().max(1))),
+        }
+    }
+
+    fn connection(&self) -> Result<Connection, SqlError> {
+        if let Some(c) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+            return Ok(c);
+        }
+        Ok(self.db.lock().unwrap_or_else(|e| e.into_inner()).try_clone().map_err(StoreError::from)?)
+    }
+
+    /// Every table and view with its columns, their types and comments.
+    pub fn schema(&self) -> Result<Vec<Relation>, SqlError> {
+        let conn = self.connection()?;
+        schema(&conn).map_err(|e| SqlError::Store(e.into()))
+    }
+}
+
+/// One thread that interrupts statements past their deadline, for every
+/// statement of a console: a thread of its own per statement cost more
+/// than a small query (half a millisecond to start and join).
+struct Watchdog {
+    state: Mutex<Watched>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct Watched {
+    next: u64,
+    /// Running statements: deadline, how to stop it, whether it was.
+    running: HashMap<u64, (Instant, Arc<duckdb::InterruptHandle>, Arc<AtomicBool>)>,
+    closed: bool,
+}
+
+impl Watchdog {
+    fn start() -> Arc<Watchdog> {
+        let dog = Arc::new(Watchdog { state: Mutex::new(Watched::default()), wake: Condvar::new() });
+        let watching = Arc::downgrade(&dog);
+        std::thread::spawn(move || {
+            while let Some(dog) = watching.upgrade() {
+                let mut w = dog.state.lock().unwrap_or_else(|e| e.into_inner());
+                if w.closed {
+                    return;
+                }
+                let now = Instant::now();
+                w.running.retain(|_, (deadline, handle, stopped)| {
+                    let due = *deadline <= now;
+                    if due {
+                        stopped.store(true, Ordering::SeqCst);
+                        handle.interrupt();
+                    }
+                    !due
+                });
+                // Looks again at the next deadline, and at least every
+                // tenth of a second: a statement that starts is not woken
+                // for (a wake-up per statement cost a context switch each),
+                // so its deadline is met within that tenth.
+                let tick = Duration::from_millis(100);
+                let wait =
+                    w.running.values().map(|(d, ..)| d.saturating_duration_since(now)).min().unwrap_or(tick).min(tick);
+                drop(dog.wake.wait_timeout(w, wait));
+            }
+        });
+        dog
+    }
+
+    /// Runs `work` on `conn`, interrupting it past `limit`: `None` when it
+    /// was interrupted.
+    fn within<T>(&self, conn: &Connection, limit: Duration, work: impl FnOnce() -> T) -> Option<T> {
+        let stopped = Arc::new(AtomicBool::new(false));
+        let id = {
+            let mut w = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            w.next += 1;
+            let id = w.next;
+            w.running.insert(id, (Instant::now() + limit, conn.interrupt_handle(), stopped.clone()));
+            id
+        };
+        let out = work();
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).running.remove(&id);
+        (!stopped.load(Ordering::SeqCst)).then_some(out)
+    }
+
+    fn close(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+        self.wake.notify_one();
+    }
+}
+
+/// A table or view of the schema.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Relation {
+    pub name: String,
+    pub kind: &'static str,
+    pub comment: String,
+    pub columns: Vec<ColumnInfo>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub data_type: String,
+    pub comment: String,
+}
+
+fn schema(conn: &Connection) -> duckdb::Result<Vec<Relation>> {
+    let mut out: Vec<Relation> = Vec::new();
+    let mut stmt = conn.prepare(include_str!("../../queries/pages/schema.sql"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (name, is_view): (String, bool) = (r.get(0)?, r.get(1)?);
+        if out.last().is_none_or(|l| l.name != name) {
+            out.push(Relation {
+                name: name.clone(),
+                kind: if is_view { "视图" } else { "表" },
+                comment: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                columns: Vec::new(),
+            });
+        }
+        if let Some(last) = out.last_mut() {
+            last.columns.push(ColumnInfo {
+                name: r.get(3)?,
+                data_type: r.get(4)?,
+                comment: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
