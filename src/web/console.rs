@@ -189,7 +189,6 @@ struct ConsolePage {
     sql: String,
     saved: Option<String>,
     saved_title: String,
-    saved_description: String,
     fields: Vec<ParamField>,
     saved_links: Vec<SavedLink>,
     schema: Vec<Relation>,
@@ -232,7 +231,6 @@ pub fn page_for(site: &Site, link: &ConsoleLink) -> Reply {
         sql,
         saved: saved.map(|(n, _)| n.clone()),
         saved_title: saved.map(|(_, q)| q.title.clone()).unwrap_or_default(),
-        saved_description: saved.map(|(_, q)| q.description.clone()).unwrap_or_default(),
         fields,
         saved_links: site
             .queries
