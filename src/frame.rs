@@ -225,11 +225,6 @@ impl Split {
             truncated: rows.len() > limit,
         }
     }
-
-    /// The keys found, in no particular order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.parts.keys().map(String::as_str)
-    }
 }
 
 fn cell(v: ValueRef) -> Cell {

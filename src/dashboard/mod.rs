@@ -95,10 +95,7 @@ pub fn render(name: &str, d: &Dashboard, queries: &Queries, conn: &Connection) -
         .enumerate()
         .map(|(i, p)| {
             let frame = match panel_sql(p, queries) {
-                Ok(sql) => frames
-                    .entry((sql, p.row_limit()))
-                    .or_insert_with(|| Frame::query(conn, sql, p.row_limit()).map_err(|e| format!("query failed: {e}")))
-                    .clone(),
+                Ok(sql) => frames.entry((sql, p.row_limit())).or_insert_with(|| panel_frame(p, queries, conn)).clone(),
                 Err(message) => Err(message),
             };
             render_frame(i, p, frame)
@@ -107,12 +104,7 @@ pub fn render(name: &str, d: &Dashboard, queries: &Queries, conn: &Connection) -
     Rendered { name: name.to_owned(), title: d.title.clone(), description: d.description.clone(), panels }
 }
 
-/// Renders one panel; failures become an error body.
-pub fn render_panel(index: usize, p: &Panel, queries: &Queries, conn: &Connection) -> RenderedPanel {
-    render_frame(index, p, panel_frame(p, queries, conn))
-}
-
-/// Draws one panel from its query's result.
+/// Draws one panel from its query's result; failures become an error body.
 fn render_frame(index: usize, p: &Panel, frame: Result<Frame, String>) -> RenderedPanel {
     let (frame, body) = match frame {
         Ok(frame) => {

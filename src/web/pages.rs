@@ -345,11 +345,6 @@ impl MetricData {
             observations: q(sql::METRIC_OBSERVATIONS, false)?,
         })
     }
-
-    /// The ids of the metrics fetched.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.head.keys()
-    }
 }
 
 /// `/metric/{id}`: one metric's line with its targets, and every figure
