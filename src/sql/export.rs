@@ -11,8 +11,7 @@ use duckdb::arrow::record_batch::RecordBatch;
 use crate::frame::{Cell, Frame};
 
 /// Output formats of `zhibiao sql` and the console's downloads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Csv,
@@ -23,16 +22,19 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        Some(match s {
-            "table" => Format::Table,
-            "csv" => Format::Csv,
-            "json" => Format::Json,
-            "markdown" | "md" => Format::Markdown,
-            "xlsx" => Format::Xlsx,
-            "parquet" => Format::Parquet,
-            _ => return None,
-        })
+    /// The forms an answer is offered in as a download.
+    pub const DOWNLOADS: [Format; 4] = [Format::Csv, Format::Xlsx, Format::Parquet, Format::Json];
+
+    /// The name a download link shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Table => "表格",
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+            Format::Markdown => "Markdown",
+            Format::Xlsx => "Excel",
+            Format::Parquet => "Parquet",
+        }
     }
 
     pub fn extension(self) -> &'static str {

@@ -264,15 +264,10 @@ pub fn page_for(site: &Site, link: &ConsoleLink) -> Reply {
                     },
                     a.elapsed.as_secs_f64() * 1000.0
                 );
-                view.downloads = [
-                    ("CSV", Format::Csv),
-                    ("Excel", Format::Xlsx),
-                    ("Parquet", Format::Parquet),
-                    ("JSON", Format::Json),
-                ]
-                .into_iter()
-                .map(|(label, f)| Download { label, href: Route::Console(link.as_format(f)).path() })
-                .collect();
+                view.downloads = Format::DOWNLOADS
+                    .into_iter()
+                    .map(|f| Download { label: f.label(), href: Route::Console(link.as_format(f)).path() })
+                    .collect();
                 if let Some((svg, toml)) = chart(&view.sql, &a.frame) {
                     view.chart = Some(svg);
                     view.chart_toml = Some(toml);

@@ -359,7 +359,19 @@ pub fn router_with(state: Arc<AppState>, guard: &Guard) -> Router {
 
 /// All routes: pages, downloads, the JSON API and the stylesheet.
 fn routes(state: Arc<AppState>) -> Router {
+    use crate::sql::export::Format;
+    // A console answer as a download: `/sql.csv`, … (the extension is the
+    // one `Route::Console` writes).
+    let downloads = Format::DOWNLOADS.into_iter().fold(Router::new(), |router, format| {
+        router.route(
+            &format!("/sql.{}", format.extension()),
+            get(move |State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
+                console(s, h, q, Some(format), false).await
+            }),
+        )
+    });
     Router::new()
+        .merge(downloads)
         .route("/", get(|State(s): Shared| async move { serve(s, INDEX_KEY.into(), pages::index).await }))
         .route(
             "/d/{name}",
@@ -460,30 +472,6 @@ fn routes(state: Arc<AppState>) -> Router {
             "/sql",
             get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
                 console(s, h, q, None, false).await
-            }),
-        )
-        .route(
-            "/sql.csv",
-            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
-                console(s, h, q, Some(crate::sql::export::Format::Csv), false).await
-            }),
-        )
-        .route(
-            "/sql.xlsx",
-            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
-                console(s, h, q, Some(crate::sql::export::Format::Xlsx), false).await
-            }),
-        )
-        .route(
-            "/sql.parquet",
-            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
-                console(s, h, q, Some(crate::sql::export::Format::Parquet), false).await
-            }),
-        )
-        .route(
-            "/sql.json",
-            get(|State(s): Shared, h: axum::http::HeaderMap, Query(q): Query<Vec<(String, String)>>| async move {
-                console(s, h, q, Some(crate::sql::export::Format::Json), false).await
             }),
         )
         .route(
