@@ -148,12 +148,23 @@ impl Frame {
     /// Writes the frame as CSV with a header line, text made safe for
     /// spreadsheets ([`spreadsheet_safe`]).
     pub fn to_csv(&self) -> Vec<u8> {
+        self.write_csv(true)
+    }
+
+    /// Writes the frame as CSV with every text as it is: for a pipe to
+    /// another program, not for a spreadsheet.
+    pub fn to_plain_csv(&self) -> Vec<u8> {
+        self.write_csv(false)
+    }
+
+    fn write_csv(&self, safe: bool) -> Vec<u8> {
+        let text = |t: &str| if safe { spreadsheet_safe(t).into_owned() } else { t.to_owned() };
         let mut w = csv::Writer::from_writer(Vec::new());
         // Writing to a Vec cannot fail.
-        let _ = w.write_record(self.columns.iter().map(|c| spreadsheet_safe(c).into_owned()));
+        let _ = w.write_record(self.columns.iter().map(|c| text(c)));
         for row in &self.rows {
             let _ = w.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => spreadsheet_safe(t).into_owned(),
+                Cell::Text(t) => text(t),
                 other => other.text(),
             }));
         }

@@ -66,7 +66,7 @@ pub fn write(frame: &Frame, format: Format, download: bool) -> Result<Vec<u8>, S
     Ok(match format {
         Format::Table => table(frame).into_bytes(),
         Format::Csv if download => frame.to_csv(),
-        Format::Csv => plain_csv(frame),
+        Format::Csv => frame.to_plain_csv(),
         Format::Json => json(frame).into_bytes(),
         Format::Markdown => markdown(frame).into_bytes(),
         Format::Xlsx => frame.to_xlsx("查询结果").map_err(|e| e.to_string())?,
@@ -92,15 +92,6 @@ pub fn table(frame: &Frame) -> String {
         t.add_row(row.iter().map(Cell::text));
     }
     format!("{t}\n")
-}
-
-fn plain_csv(frame: &Frame) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(&frame.columns);
-    for row in &frame.rows {
-        let _ = w.write_record(row.iter().map(Cell::text));
-    }
-    w.into_inner().unwrap_or_default()
 }
 
 /// An array of objects, one per row, keyed by column name.

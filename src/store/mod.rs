@@ -135,6 +135,19 @@ fn changed_keys<'a, T: PartialEq>(before: &'a [T], after: &'a [T], key: fn(&T) -
     changed
 }
 
+/// Puts `ids` in the temporary table `table` (one `id` column), emptied
+/// first: how a statement is given many ids, appended like any data, never
+/// quoted into SQL. `table` is this module's name, never input.
+fn stage(conn: &Connection, table: &str, ids: impl IntoIterator<Item = impl AsRef<str>>) -> Result<(), StoreError> {
+    conn.execute_batch(&format!("CREATE TEMP TABLE IF NOT EXISTS {table} (id VARCHAR); DELETE FROM {table};"))?;
+    let mut app = conn.appender(table)?;
+    for id in ids {
+        app.append_row([id.as_ref()])?;
+    }
+    app.flush()?;
+    Ok(())
+}
+
 /// Deletes the rows of `table` whose `column` is among `keys`, or all of
 /// them. The keys go through a temporary table, appended like any data.
 fn clear(tx: &duckdb::Transaction, table: &str, column: &str, keys: Option<&HashSet<&str>>) -> Result<(), StoreError> {
@@ -146,13 +159,7 @@ fn clear(tx: &duckdb::Transaction, table: &str, column: &str, keys: Option<&Hash
     if keys.is_empty() {
         return Ok(());
     }
-    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS replacing (id VARCHAR); DELETE FROM replacing;")?;
-    let mut app = tx.appender("replacing")?;
-    for k in keys {
-        app.append_row([k])?;
-    }
-    app.flush()?;
-    drop(app);
+    stage(tx, "replacing", keys.iter())?;
     tx.execute_batch(&format!(
         "DELETE FROM {table} WHERE {column} IN (SELECT id FROM replacing); DELETE FROM replacing;"
     ))?;
@@ -385,13 +392,7 @@ impl Store {
             // table, and a statement per document would scan it a thousand
             // times on a large ingest. The ids go through a temporary
             // table, appended like any data, never quoted into SQL.
-            tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS replacing (id VARCHAR); DELETE FROM replacing;")?;
-            let mut ids = tx.appender("replacing")?;
-            for p in batch {
-                ids.append_row([&p.document.id])?;
-            }
-            ids.flush()?;
-            drop(ids);
+            stage(&tx, "replacing", batch.iter().map(|p| &p.document.id))?;
             tx.execute_batch(
                 "DELETE FROM documents WHERE id IN (SELECT id FROM replacing);
                  DELETE FROM rows WHERE doc_id IN (SELECT id FROM replacing);
@@ -490,13 +491,7 @@ impl Store {
     /// order): a refresh that kept the others from last time reads back
     /// what changed.
     pub fn documents_among(&self, ids: &[String]) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
-        self.conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS wanted (id VARCHAR); DELETE FROM wanted;")?;
-        let mut app = self.conn.appender("wanted")?;
-        for id in ids {
-            app.append_row([id])?;
-        }
-        app.flush()?;
-        drop(app);
+        stage(&self.conn, "wanted", ids)?;
         let docs = self.read_documents(Some("wanted"));
         self.conn.execute_batch("DELETE FROM wanted")?;
         docs
