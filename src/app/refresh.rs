@@ -46,7 +46,7 @@ pub struct Refresher {
     hashed: HashMap<PathBuf, (Stat, String)>,
 }
 
-/// What a file looked like when it was hashed.
+/// What a file looked like when it was hashed (read just before its bytes).
 #[derive(Debug, Clone, Copy)]
 struct Stat {
     len: u64,
@@ -160,7 +160,7 @@ impl Refresher {
                     ingest::content_hash(&bytes)
                 }
             };
-            seen.insert(f.clone(), (Stat { hashed_at: std::time::SystemTime::now(), ..stat }, hash.clone()));
+            seen.insert(f.clone(), (stat, hash.clone()));
             hashes.insert(f.clone(), hash);
         }
         self.hashed = seen;
