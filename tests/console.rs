@@ -3,14 +3,15 @@
 //! statement with its message; the time limit, the row cap, saved queries
 //! with parameters, downloads and the token.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use zhibiao::app::{App, Paths, Settings};
 use zhibiao::ingest::Limits;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+mod common;
+use common::ROOT;
 
 /// A file the hostile statements try to read, and one they try to write.
 const SECRET: &str = "/etc/hostname";
@@ -65,19 +66,9 @@ fn hostile(out: &Path) -> Vec<String> {
     .collect()
 }
 
+/// A project of three shipped reports and the catalogue.
 fn project(dir: &Path) -> Paths {
-    let data = dir.join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    for f in ["seed-2022.txt", "shengtaihuanjing-2022.txt", "shengtaihuanjing-2023.txt", "metrics.toml"] {
-        std::fs::copy(format!("{ROOT}/data/{f}"), data.join(f)).unwrap();
-    }
-    Paths {
-        data: vec![data.clone()],
-        db: dir.join("z.duckdb"),
-        catalogue: data.join("metrics.toml"),
-        dashboards: PathBuf::from(format!("{ROOT}/dashboards")),
-        queries: PathBuf::from(format!("{ROOT}/queries")),
-    }
+    common::project(dir, &["seed-2022.txt", "shengtaihuanjing-2022.txt", "shengtaihuanjing-2023.txt", "metrics.toml"])
 }
 
 /// The application served on a free port, in the background.

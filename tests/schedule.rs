@@ -13,23 +13,12 @@ use zhibiao::app::{App, Paths, Settings, snapshot};
 use zhibiao::ingest::Limits;
 use zhibiao::web::{self, Job, Route};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+mod common;
+use common::ROOT;
 
-/// A project in a temporary folder: the seed in `data/`, the shipped
-/// dashboards and queries.
+/// A project of the seed and the catalogue.
 fn project(dir: &Path) -> Paths {
-    let data = dir.join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    for f in ["seed-2022.txt", "metrics.toml"] {
-        std::fs::copy(format!("{ROOT}/data/{f}"), data.join(f)).unwrap();
-    }
-    Paths {
-        data: vec![data.clone()],
-        db: dir.join("z.duckdb"),
-        catalogue: data.join("metrics.toml"),
-        dashboards: PathBuf::from(format!("{ROOT}/dashboards")),
-        queries: PathBuf::from(format!("{ROOT}/queries")),
-    }
+    common::project(dir, &["seed-2022.txt", "metrics.toml"])
 }
 
 fn settings(dir: &Path) -> Settings {
