@@ -29,25 +29,12 @@ for i in 1 2 3 4 5; do
     curl -s "${url}api/sql?sql=SELECT%20*%2C%20${i}%20AS%20run%20FROM%20attainment" | grep -o '"elapsed_ms":[0-9.]*' | sed 's/^/  /'
 done
 
-first="$work/data/report-$(printf "%0${#count}d" 1).txt"
-(
-    for i in $(seq 1 "$seconds"); do
-        printf '\n追加\t第%s次新增示范企业%s家\t无\n' "$i" "$i" >> "$first"
-        sleep 1
-    done
-) &
-writer=$!
+change_reports ""
 query='SELECT%20status%2C%20count(*)%20AS%20n%20FROM%20targets%20WHERE%20doc_id%20%3D%20%27report-0042%27%20GROUP%20BY%201'
 echo "one console query repeated, 16 connections, while refreshing ($seconds s; answered from the generation's cache after the first):"
 wrk -t2 -c16 -d"${seconds}s" --latency "${url}api/sql?sql=${query}" | sed 's/^/  /'
 wait "$writer" || true
-(
-    for i in $(seq 1 "$seconds"); do
-        printf '\n追加\t第%s次再新增示范企业%s家\t无\n' "$i" "$i" >> "$first"
-        sleep 1
-    done
-) &
-writer=$!
+change_reports "再"
 echo "a different document's query each time, 16 connections, while refreshing ($seconds s; computed each time):"
 wrk -t2 -c16 -d"${seconds}s" --latency -s benches/console_distinct.lua "${url}" | sed 's/^/  /'
 wait "$writer" || true

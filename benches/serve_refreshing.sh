@@ -19,14 +19,7 @@ export RUST_LOG=zhibiao=info
 source benches/server.sh
 page="${url}d/overview"
 curl -s "$page" > /dev/null
-first="$work/data/report-$(printf "%0${#count}d" 1).txt"
-(
-    for i in $(seq 1 "$seconds"); do
-        printf '\n追加\t第%s次新增示范企业%s家\t无\n' "$i" "$i" >> "$first"
-        sleep 1
-    done
-) &
-writer=$!
+change_reports ""
 wrk -t2 -c64 -d"${seconds}s" --latency "$page" | sed 's/^/  /'
 wait "$writer"
 echo "refreshes that wrote a new generation during the load: $(grep -c '已更新' "$work/err" || true)"

@@ -20,3 +20,19 @@ for _ in $(seq 1 600); do
 done
 url=$(sed -n 's/^zhibiao serving //p' "$work/out")
 [ -n "$url" ] || { echo "the server did not start:"; cat "$work/err"; exit 1; }
+
+# Changes the first report once a second for `seconds` seconds, in the
+# background, so that each scheduled refresh writes a new generation; each
+# run's rows are told apart by TAG. Sets `writer` to wait on.
+change_reports() {
+    local tag=$1
+    local first
+    first="$work/data/report-$(printf "%0${#count}d" 1).txt"
+    (
+        for i in $(seq 1 "$seconds"); do
+            printf '\n追加\t第%s次%s新增示范企业%s家\t无\n' "$i" "$tag" "$i" >> "$first"
+            sleep 1
+        done
+    ) &
+    writer=$!
+}
