@@ -6,7 +6,8 @@
 //!   written in place, so analysts can hold it open read-only and a failed
 //!   refresh leaves the served data as it was.
 //! - [`site`]: the current site, opened read-only over the current
-//!   generation; the server swaps it after each refresh.
+//!   generation, with the analysts' SQL console; the server swaps it
+//!   after each refresh.
 //! - [`snapshot`]: the site written to disk as a self-contained folder,
 //!   with the data behind it and what changed since the last one.
 //! - [`schedule`] and [`settings`]: when the server refreshes and
@@ -74,17 +75,13 @@ impl AppError {
 pub const PAGE_MEMORY: &str = "96MB";
 
 /// The site over the current generation of `paths.db`, opened read-only
-/// and sandboxed (no file or network access from its SQL).
-pub fn site(paths: &Paths) -> Result<Site, AppError> {
+/// and sandboxed (no file or network access from its SQL), with the
+/// analysts' console as `sql` sets it: its own sandboxed instance over the
+/// same generation.
+pub fn site(paths: &Paths, sql: &settings::SqlSettings) -> Result<Site, AppError> {
     let reader = Store::open_sandboxed(&paths.db, PAGE_MEMORY)?;
     let conn = reader.connection().try_clone().map_err(StoreError::from)?;
-    Ok(Site::new(conn, &paths.dashboards, &paths.queries))
-}
-
-/// [`site`] with the analysts' console as `sql` sets it: its own sandboxed
-/// instance over the same generation.
-pub fn site_with_console(paths: &Paths, sql: &settings::SqlSettings) -> Result<Site, AppError> {
-    let site = site(paths)?;
+    let site = Site::new(conn, &paths.dashboards, &paths.queries);
     if !sql.enabled {
         return Ok(site);
     }

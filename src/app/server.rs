@@ -47,7 +47,7 @@ impl App {
         }
         let serving = generation::identity(&paths.db);
         let tz = schedules.refresh.tz;
-        let site = super::site_with_console(&paths, &settings.sql)?.with_cache_budget(cache_bytes).with_timezone(tz);
+        let site = super::site(&paths, &settings.sql)?.with_cache_budget(cache_bytes).with_timezone(tz);
         let state = AppState::with_workers(site, workers);
         state.status.set_timezone(schedules.refresh.tz.name());
         let app = App {
@@ -106,7 +106,7 @@ impl App {
         let mut serving = self.serving.lock().unwrap_or_else(|e| e.into_inner());
         if *serving != now {
             let t = std::time::Instant::now();
-            let site: Site = super::site_with_console(&self.paths, &self.settings.sql)?
+            let site: Site = super::site(&self.paths, &self.settings.sql)?
                 .with_cache_budget(self.cache_bytes)
                 .with_timezone(self.schedules.refresh.tz);
             tracing::debug!("refresh: site opened in {:?}", t.elapsed());
