@@ -169,11 +169,10 @@ pub fn params(sql: &str) -> Vec<String> {
     out
 }
 
-/// `sql` with each `:name` replaced by DuckDB's positional `$n` (the
-/// name's place in [`params`]), so values are bound, never written into
-/// the text.
-pub fn positional(sql: &str) -> String {
-    let names = params(sql);
+/// `sql` with each `:name` replaced by DuckDB's positional `$n`: the
+/// name's place in `names`, its [`params`]. Values are then bound, never
+/// written into the text.
+pub fn positional(sql: &str, names: &[String]) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut from = 0;
     for (at, t) in tokens(sql) {
@@ -214,7 +213,7 @@ mod tests {
         let sql = "SELECT * FROM targets WHERE metric_id = :metric AND period::VARCHAR = :period OR metric_id = :metric -- :not\n AND x = ':no'";
         assert_eq!(params(sql), ["metric", "period"]);
         assert_eq!(
-            positional(sql),
+            positional(sql, &params(sql)),
             "SELECT * FROM targets WHERE metric_id = $1 AND period::VARCHAR = $2 OR metric_id = $1 -- :not\n AND x = ':no'"
         );
     }

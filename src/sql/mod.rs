@@ -199,7 +199,7 @@ impl Console {
                     .ok_or_else(|| SqlError::MissingParam(n.clone()))
             })
             .collect::<Result<_, _>>()?;
-        let sql = lex::positional(sql);
+        let sql = lex::positional(sql, &names);
         let conn = self.connection()?;
         let started = Instant::now();
         let result = self.watchdog.within(&conn, self.limits.time, || {
