@@ -1,23 +1,36 @@
 //! Reading a report file into a [`Document`]: its title, organisation,
 //! period and data rows, each cell as the plain text a reader sees.
 //!
-//! The layout is recognised from the content, never from the file name: a
-//! `.txt` and a `.tsv` export of the same sheet read the same. Reading is
-//! all-or-nothing per file: a file that cannot be read gives a
-//! [`ReadError`] naming the file and the reason, and no partial document.
+//! One reader per format ([`format`]: tab-separated, CSV, HTML, Markdown,
+//! XLSX, DOCX, PDF, prose), each turning bytes into sheets of cells
+//! ([`layout`]); what the columns mean is then read from the headers' words
+//! the same way for every format. The format is recognised from the content
+//! first and the file name second. Reading is all-or-nothing per file: a
+//! file that cannot be read gives a [`ReadError`] naming the file and the
+//! reason, and no partial document.
 
 mod decode;
+mod delimited;
+mod docx;
+pub mod format;
+mod html;
+pub mod layout;
+mod markdown;
 pub mod markup;
+mod pdf;
 pub mod period;
-mod table;
+mod prose;
+mod script;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 pub use decode::DecodeError;
+pub use format::Format;
+use layout::{Layout, Record, Role};
 pub use period::Period;
-use table::{Record, Role};
 
 /// Which column of the table a cell came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -78,9 +91,35 @@ pub struct Document {
     /// The reporting organisation, from the title (text before the year).
     pub org: Option<String>,
     pub period: Option<Period>,
-    /// Encoding the file was read in (`UTF-8`, `gb18030`, `UTF-16LE`).
+    /// Encoding the file was read in (`UTF-8`, `gb18030`, `UTF-16LE`,
+    /// `Big5`); the XML of Word and Excel files and a PDF's text read as
+    /// `UTF-8`.
     pub encoding: &'static str,
+    pub format: Format,
     pub rows: Vec<Row>,
+    /// What reading had to guess (a table without a header read one row
+    /// per paragraph, traditional characters read as simplified): told to
+    /// the person ingesting, not stored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// How files are read, beyond what their content says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Decode every text file in this encoding instead of detecting one.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+impl ReadOptions {
+    /// Options forcing the encoding a WHATWG label names (`gb18030`,
+    /// `gbk`, `big5`, `utf-8`, `utf-16le`).
+    pub fn with_encoding(label: &str) -> Result<ReadOptions, String> {
+        let encoding = encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            format!("unknown encoding '{label}': use utf-8, utf-16le, utf-16be, gb18030, gbk or big5")
+        })?;
+        Ok(ReadOptions { encoding: Some(encoding) })
+    }
 }
 
 /// Why a file could not be read as a report. Displayed with the file name
@@ -91,8 +130,16 @@ pub enum Problem {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Decode(#[from] DecodeError),
-    #[error("no table found: expected tab-separated rows of task, status and issue cells")]
-    NoTable,
+    #[error("no table found: {}", no_table(*.0))]
+    NoTable(Format),
+    #[error("not a readable {}: {reason}", .format.name())]
+    Corrupt { format: Format, reason: String },
+    #[error("the {} is encrypted or password-protected: save a copy without the password", .0.name())]
+    Encrypted(Format),
+    #[error("the PDF has no text layer (a scanned image?): zhibiao reads text, so run OCR on it first")]
+    NoText,
+    #[error("unsupported file: {0}")]
+    Unsupported(String),
     #[error("file is {} MB, over the limit of {} MB (raise it with --max-file-mb)", mb(*.bytes), mb(*.limit))]
     TooLarge { bytes: u64, limit: u64 },
     #[error("reading took over {seconds} s, the per-document time budget (raise it with --max-seconds)")]
@@ -102,6 +149,22 @@ pub enum Problem {
     /// A bug met while reading this file; the other files are unaffected.
     #[error("internal error while reading (a bug in zhibiao, please report it with the file): {0}")]
     Internal(String),
+}
+
+/// What a format's table was expected to look like, for the refusal.
+fn no_table(format: Format) -> &'static str {
+    match format {
+        Format::Tsv => "expected tab-separated rows of task, status and issue cells",
+        Format::Csv => "expected comma-separated rows of task, status and issue cells",
+        Format::Html => "no <table> in the web page has rows of task and status cells",
+        Format::Markdown => "expected a | pipe | table | with a header row and a |---| line",
+        Format::Xlsx => "no sheet of the workbook holds rows of text (formulas without saved values read as empty)",
+        Format::Docx => "the Word document has no table with rows of task and status cells",
+        Format::Pdf => "the PDF's text has no rows of columns",
+        Format::Prose => {
+            "neither tab-separated rows, a table, nor numbered items (第1项、一、（一）) of a prose report"
+        }
+    }
 }
 
 /// A file that could not be read, and why.
@@ -146,85 +209,138 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
     Ok(bytes)
 }
 
-/// Reads and parses one file.
+/// Reads and parses one file, its format chosen by content and extension.
 pub fn read(path: &Path) -> Result<Document, ReadError> {
     let fail = |problem: Problem| ReadError { path: path.to_owned(), problem };
     let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(fail)?;
-    parse(&id_for(path), &bytes).map_err(fail)
+    parse_file(&id_for(path), extension(path), &bytes, &ReadOptions::default()).map_err(fail)
 }
 
-/// Parses a report from its bytes.
-pub fn parse(id: &str, bytes: &[u8]) -> Result<Document, Problem> {
-    let decoded = decode::decode(bytes)?;
-    let records = table::records(&decoded.text).ok_or(Problem::NoTable)?;
+/// A path's extension, for choosing among the readers its content allows.
+pub fn extension(path: &Path) -> Option<&str> {
+    path.extension().and_then(|e| e.to_str())
+}
 
+/// Parses a report from its bytes alone.
+pub fn parse(id: &str, bytes: &[u8]) -> Result<Document, Problem> {
+    parse_file(id, None, bytes, &ReadOptions::default())
+}
+
+/// Parses a report from its bytes, the extension `ext` breaking ties
+/// between formats the content allows.
+pub fn parse_file(id: &str, ext: Option<&str>, bytes: &[u8], options: &ReadOptions) -> Result<Document, Problem> {
+    let (format, mut layout) = format::read(bytes, ext, options)?;
+    if script::simplify(&mut layout) {
+        layout.warnings.push("traditional characters read as simplified ones".to_owned());
+    }
+    assemble(id, format, layout)
+}
+
+/// Turns a reader's sheets into the document's rows: each sheet's header
+/// says which cell is the task, the status, the issue, the dimension.
+fn assemble(id: &str, format: Format, layout: Layout) -> Result<Document, Problem> {
+    let Layout { sheets, encoding, mut warnings } = layout;
     let mut title: Option<String> = None;
     let mut filed_by: Option<String> = None;
-    let mut roles: Option<Vec<Role>> = None;
     let mut rows = Vec::new();
-    let mut dimension = String::new();
-    for record in records {
-        match record {
-            Record::Title { text, .. } => {
-                title.get_or_insert(text);
-            }
-            Record::Header { roles: r, .. } => {
-                roles.get_or_insert(r);
-            }
-            Record::Note { field, value, .. } => {
-                if field.ends_with("单位") && !value.is_empty() {
-                    filed_by.get_or_insert(value);
+    for sheet in sheets {
+        let records = match &sheet.roles {
+            Some(_) => sheet.rows.iter().map(|r| Record::Data { cells: r.cells.clone(), line: r.at }).collect(),
+            None => layout::classify(&sheet.rows),
+        };
+        let mut roles: Option<Vec<Role>> = sheet.roles.clone();
+        let headed = roles.is_some() || records.iter().any(|r| matches!(r, Record::Header { .. }));
+        // Without a header, a tab-separated or CSV export is read in the
+        // seed's column order (Excel's export of the same form); any other
+        // table's columns are unknown, so each paragraph becomes a row.
+        let by_paragraph = !headed && !matches!(format, Format::Tsv | Format::Csv);
+        if by_paragraph && records.iter().any(|r| matches!(r, Record::Data { .. })) {
+            let name = sheet.name.as_deref().map_or(String::new(), |n| format!(" '{n}'"));
+            warnings.push(format!(
+                "the table{name} has no header naming its columns (任务, 完成情况 …): each paragraph read as a row"
+            ));
+        }
+        let mut dimension = sheet.name.clone().unwrap_or_default();
+        for record in records {
+            match record {
+                Record::Title { text, .. } => {
+                    title.get_or_insert(text);
                 }
-            }
-            Record::Data { cells, line } => {
-                let fallback;
-                let roles = match &roles {
-                    Some(r) => r,
-                    None => {
-                        fallback = table::default_roles(cells.len());
-                        &fallback
+                Record::Header { roles: r, .. } => {
+                    roles.get_or_insert(r);
+                }
+                Record::Note { field, value, .. } => {
+                    if field.ends_with("单位") && !value.is_empty() {
+                        filed_by.get_or_insert(value);
                     }
-                };
-                let mut row = Row {
-                    index: rows.len() as u32 + 1,
-                    line,
-                    dimension: String::new(),
-                    task: String::new(),
-                    status: String::new(),
-                    issue: String::new(),
-                };
-                for (cell, role) in cells.iter().zip(roles) {
-                    let text = markup::to_text(cell);
-                    let slot = match role {
-                        Role::Dimension => &mut row.dimension,
-                        Role::Task => &mut row.task,
-                        Role::Status => &mut row.status,
-                        Role::Issue => &mut row.issue,
-                        Role::Ignored => continue,
+                }
+                Record::Data { cells, line } if by_paragraph => {
+                    for cell in &cells {
+                        for paragraph in markup::to_text(cell).lines().map(str::trim).filter(|p| !p.is_empty()) {
+                            let mut row = Row::empty(rows.len(), line, &dimension);
+                            row.status = paragraph.to_owned();
+                            rows.push(row);
+                        }
+                    }
+                }
+                Record::Data { cells, line } => {
+                    let fallback;
+                    let roles = match &roles {
+                        Some(r) => r,
+                        None => {
+                            fallback = layout::default_roles(cells.len());
+                            &fallback
+                        }
                     };
-                    if !slot.is_empty() && !text.is_empty() {
-                        slot.push('\n');
+                    let mut row = Row::empty(rows.len(), line, "");
+                    for (cell, role) in cells.iter().zip(roles) {
+                        let text = markup::to_text(cell);
+                        let slot = match role {
+                            Role::Dimension => &mut row.dimension,
+                            Role::Task => &mut row.task,
+                            Role::Status => &mut row.status,
+                            Role::Issue => &mut row.issue,
+                            Role::Ignored => continue,
+                        };
+                        if !slot.is_empty() && !text.is_empty() {
+                            slot.push('\n');
+                        }
+                        slot.push_str(&text);
                     }
-                    slot.push_str(&text);
+                    if row.task.is_empty() && row.status.is_empty() && row.issue.is_empty() {
+                        continue;
+                    }
+                    // An empty dimension carries down from the row above,
+                    // as a merged cell reads.
+                    if row.dimension.is_empty() {
+                        row.dimension.clone_from(&dimension);
+                    } else {
+                        dimension.clone_from(&row.dimension);
+                    }
+                    rows.push(row);
                 }
-                if row.task.is_empty() && row.status.is_empty() && row.issue.is_empty() {
-                    continue;
-                }
-                if row.dimension.is_empty() {
-                    row.dimension.clone_from(&dimension);
-                } else {
-                    dimension.clone_from(&row.dimension);
-                }
-                rows.push(row);
             }
         }
     }
     if rows.is_empty() {
-        return Err(Problem::NoTable);
+        return Err(Problem::NoTable(format));
     }
     let period = title.as_deref().and_then(period::find);
     let org = filed_by.or_else(|| title.as_deref().and_then(org_of));
-    Ok(Document { id: id.to_owned(), title, org, period, encoding: decoded.encoding, rows })
+    Ok(Document { id: id.to_owned(), title, org, period, encoding, format, rows, warnings })
+}
+
+impl Row {
+    fn empty(index: usize, line: usize, dimension: &str) -> Row {
+        Row {
+            index: index as u32 + 1,
+            line,
+            dimension: dimension.to_owned(),
+            task: String::new(),
+            status: String::new(),
+            issue: String::new(),
+        }
+    }
 }
 
 /// The organisation is what a title says before its year:
@@ -283,8 +399,8 @@ mod tests {
     fn bad_input_is_refused() {
         assert!(matches!(parse("e", b""), Err(Problem::Decode(DecodeError::Empty))));
         assert!(matches!(parse("b", b"\x00\x01\x02binary"), Err(Problem::Decode(DecodeError::Binary(_)))));
-        assert!(matches!(parse("p", "只有一段文字，没有表格。".as_bytes()), Err(Problem::NoTable)));
-        assert!(matches!(parse("h", "考评维度\t自查内容\t落实情况\n".as_bytes()), Err(Problem::NoTable)));
+        assert!(matches!(parse("p", "只有一段文字，没有表格。".as_bytes()), Err(Problem::NoTable(_))));
+        assert!(matches!(parse("h", "考评维度\t自查内容\t落实情况\n".as_bytes()), Err(Problem::NoTable(_))));
     }
 
     #[test]

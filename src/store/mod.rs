@@ -12,7 +12,7 @@ use std::path::Path;
 
 use duckdb::{Connection, params};
 
-use crate::document::{Column, Document, Row, period};
+use crate::document::{Column, Document, Format, Row, period};
 use crate::extract::{Figure, Kind, Qualifier};
 use crate::metrics::Derived;
 
@@ -25,7 +25,7 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 /// Bumped whenever a table changes shape. The database is derived from the
 /// documents, so an older file is rebuilt (its tables dropped; the next
 /// ingest reads every document again); a newer one is refused.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The `meta` key recording what the derived tables were built from.
 const DERIVED_FROM: &str = "derived_from";
@@ -110,7 +110,7 @@ fn schema_version(conn: &Connection, path: &str) -> Result<Option<u32>, StoreErr
 
 /// The `&'static` name of an encoding read back from the database.
 fn known_encoding(name: &str) -> Option<&'static str> {
-    ["UTF-8", "gb18030", "UTF-16LE", "UTF-16BE"].into_iter().find(|e| *e == name)
+    ["UTF-8", "gb18030", "UTF-16LE", "UTF-16BE", "Big5"].into_iter().find(|e| *e == name)
 }
 
 /// A stored value this zhibiao never writes: the row is corrupt, and
@@ -419,6 +419,7 @@ impl Store {
                     d.period.map(|x| x.from_month()),
                     d.period.map(|x| x.to_month()),
                     d.encoding,
+                    d.format.as_str(),
                     p.content_hash,
                     p.bytes as i64,
                     d.rows.len() as i64,
@@ -505,7 +506,7 @@ impl Store {
         let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT id, title, org, period, encoding FROM documents{} ORDER BY period NULLS FIRST, id",
+            "SELECT id, title, org, period, encoding, format FROM documents{} ORDER BY period NULLS FIRST, id",
             filter("id")
         ))?;
         let mut rows = stmt.query([])?;
@@ -513,6 +514,7 @@ impl Store {
             let id: String = r.get(0)?;
             let period: Option<String> = r.get(3)?;
             let encoding: String = r.get(4)?;
+            let format: String = r.get(5)?;
             index.insert(id.clone(), docs.len());
             docs.push((
                 Document {
@@ -524,7 +526,9 @@ impl Store {
                         None => None,
                     },
                     encoding: known_encoding(&encoding).ok_or_else(|| corrupt("documents.encoding", &encoding))?,
+                    format: Format::parse(&format).ok_or_else(|| corrupt("documents.format", &format))?,
                     rows: Vec::new(),
+                    warnings: Vec::new(),
                 },
                 Vec::new(),
             ));

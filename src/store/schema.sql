@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS documents (
     from_month   TINYINT,
     to_month     TINYINT,
     encoding     VARCHAR NOT NULL,
+    format       VARCHAR NOT NULL,
     content_hash VARCHAR NOT NULL,
     bytes        BIGINT NOT NULL,
     row_count    INTEGER NOT NULL,
@@ -43,7 +44,8 @@ COMMENT ON COLUMN documents.period_label IS 'The period as a reader writes it: 2
 COMMENT ON COLUMN documents.year IS 'Year of the reporting period.';
 COMMENT ON COLUMN documents.from_month IS 'First month the period covers (1-12).';
 COMMENT ON COLUMN documents.to_month IS 'Last month the period covers (1-12), inclusive.';
-COMMENT ON COLUMN documents.encoding IS 'Text encoding the file was read in: UTF-8, gb18030, UTF-16LE.';
+COMMENT ON COLUMN documents.encoding IS 'Text encoding the file was read in: UTF-8, gb18030, UTF-16LE, Big5 (Word, Excel and PDF files: UTF-8).';
+COMMENT ON COLUMN documents.format IS 'The file format it was read as: tsv, csv, html, markdown, xlsx, docx, pdf, prose.';
 COMMENT ON COLUMN documents.content_hash IS 'SHA-256 of the file''s bytes, hex; an unchanged hash means nothing to re-read.';
 COMMENT ON COLUMN documents.bytes IS 'Size of the file in bytes.';
 COMMENT ON COLUMN documents.row_count IS 'Number of data rows read from the file.';
