@@ -135,8 +135,8 @@ fn bad_files_are_named_and_the_rest_is_stored() {
     fx.write("data/seed-2022.txt", seed_text().as_bytes());
     fx.write("data/empty.txt", b"");
     fx.write("data/binary.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0");
-    let (big5, _, _) = encoding_rs::BIG5.encode("市科委年度自查表\t新建九個平台，完成情況良好。\t無\n");
-    fx.write("data/big5.txt", &big5);
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("年度報告書\tプラットフォームを九つ新設しました。\tなし\n");
+    fx.write("data/shift-jis.txt", &sjis);
     fx.write("data/prose.txt", "这是一份说明，不是表格。\n第二段文字。\n".as_bytes());
     let out = fx.ingest();
     assert_eq!(out.status.code(), Some(1), "a failed file makes the exit code 1");
@@ -146,7 +146,7 @@ fn bad_files_are_named_and_the_rest_is_stored() {
     for (file, reason) in [
         ("empty.txt", "empty"),
         ("binary.txt", "binary"),
-        ("big5.txt", "unknown text encoding"),
+        ("shift-jis.txt", "unknown text encoding"),
         ("prose.txt", "no table found"),
     ] {
         assert!(

@@ -40,6 +40,14 @@ pub struct LimitArgs {
     /// Refuse a report with more figures than this (real reports hold hundreds).
     #[arg(long, env = "ZHIBIAO_MAX_FIGURES", default_value_t = Limits::default().max_figures)]
     pub max_figures: usize,
+    /// Read every text file in this encoding (utf-8, utf-16le, gb18030, gbk, big5)
+    /// instead of detecting it.
+    #[arg(long, env = "ZHIBIAO_ENCODING", value_parser = encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+fn encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    Ok(zhibiao::document::ReadOptions::with_encoding(label)?.encoding.expect("an encoding"))
 }
 
 impl From<LimitArgs> for Limits {
@@ -48,6 +56,7 @@ impl From<LimitArgs> for Limits {
             max_file_bytes: a.max_file_mb.saturating_mul(1 << 20),
             max_seconds: a.max_seconds,
             max_figures: a.max_figures,
+            read: zhibiao::document::ReadOptions { encoding: a.encoding },
         }
     }
 }

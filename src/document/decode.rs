@@ -30,7 +30,7 @@ pub enum DecodeError {
     Binary(&'static str),
     #[error(
         "unknown text encoding: neither UTF-8, UTF-16 with a byte-order mark, GB18030 nor Big5 \
-         (force one with --encoding or [read] encoding)"
+         (force one with --encoding or ZHIBIAO_ENCODING)"
     )]
     UnknownEncoding,
     #[error("the file is not valid {0}, the encoding it was told to read")]

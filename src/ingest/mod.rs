@@ -21,10 +21,16 @@ use crate::store::{Prepared, Store, StoreError, StoredDoc};
 mod derive;
 pub use derive::{Kept, MetricsSummary, refresh_metrics, refresh_metrics_with};
 
-/// File extensions picked up when walking a directory. A file named on the
-/// command line is always read, whatever its name: the layout is recognised
-/// from the content.
-pub const EXTENSIONS: &[&str] = &["txt", "tsv", "tab"];
+/// Is this a file `ingest` picks up when walking a folder: one with the
+/// extension of a format some reader takes? A file named on the command
+/// line is always read, whatever its name: the format is recognised from
+/// the content.
+pub fn is_report(path: &Path) -> bool {
+    document::extension(path).is_some_and(|ext| {
+        let ext = ext.to_ascii_lowercase();
+        document::format::extensions().any(|e| e == ext)
+    })
+}
 
 /// Documents per transaction: large enough that commits are cheap, small
 /// enough that memory stays flat on big corpora.
@@ -46,11 +52,18 @@ pub struct Limits {
     /// hold hundreds (the seed 105 in 31 rows), and each figure keeps its
     /// sentence, so a crafted file of millions would take gigabytes.
     pub max_figures: usize,
+    /// How files are read (a forced encoding).
+    pub read: document::ReadOptions,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_file_bytes: document::MAX_FILE_BYTES, max_seconds: 60, max_figures: 20_000 }
+        Limits {
+            max_file_bytes: document::MAX_FILE_BYTES,
+            max_seconds: 60,
+            max_figures: 20_000,
+            read: document::ReadOptions::default(),
+        }
     }
 }
 
@@ -89,7 +102,8 @@ impl Summary {
 }
 
 /// Files under `paths`: files as given, directories walked for
-/// [`EXTENSIONS`] (hidden entries skipped), sorted for a stable order.
+/// the extensions of the formats read ([`is_report`]; hidden entries and
+/// Office lock files skipped), sorted for a stable order.
 /// Paths that do not exist are returned as errors.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let (mut files, mut errors) = (Vec::new(), Vec::new());
@@ -109,8 +123,8 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase());
-                    if ext.is_some_and(|x| EXTENSIONS.contains(&x.as_str())) {
+                    // Office's lock files (~$report.docx) are not reports.
+                    if is_report(e.path()) && !e.file_name().to_string_lossy().starts_with("~$") {
                         files.push(e.into_path());
                     }
                 }
@@ -247,7 +261,7 @@ pub fn mine(path: &Path, id: &str, bytes: &[u8], limits: Limits) -> Result<(Docu
     let fail = |problem: Problem| ReadError { path: path.to_owned(), problem };
     let deadline = Instant::now() + Duration::from_secs(limits.max_seconds);
     let mined = std::panic::catch_unwind(|| {
-        let document = document::parse(id, bytes)?;
+        let document = document::parse_file(id, document::extension(path), bytes, &limits.read)?;
         let figures = extract::figures_before(&document, deadline, limits.max_figures).map_err(|o| match o {
             extract::Overrun::Time => Problem::TooSlow { seconds: limits.max_seconds },
             extract::Overrun::Figures(n) => Problem::TooManyFigures { limit: n },
