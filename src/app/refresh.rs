@@ -108,7 +108,7 @@ impl Refresher {
                     }
                     None => Outcome::Unchanged,
                 };
-                progress(Progress::File { path: f, outcome: &outcome, figures: 0 });
+                progress(Progress::File { path: f, outcome: &outcome, figures: 0, warnings: &[] });
             }
             return Ok(Refreshed { summary, missing, totals, ..Refreshed::default() });
         }

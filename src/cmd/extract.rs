@@ -20,7 +20,12 @@ pub fn run(paths: &[PathBuf], format: Format, pairs: bool, limits: ingest::Limit
     let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
     for path in &files {
         match ingest::read_and_mine(path, limits) {
-            Ok(mined) => docs.push(mined),
+            Ok(mined) => {
+                for w in &mined.0.warnings {
+                    eprintln!("warning: {}: {w}", path.display());
+                }
+                docs.push(mined)
+            }
             Err(e) => failures.push(e.to_string()),
         }
     }

@@ -40,12 +40,15 @@ pub fn ingest_and_report(paths: Paths, limits: Limits, out: &mut dyn std::io::Wr
     let mut refresher = Refresher::new(paths, limits);
     let r = refresher.run(&mut |p| match p {
         Progress::Started { files } => bar.set_length(files as u64),
-        Progress::File { outcome, figures: n, .. } => {
+        Progress::File { path, outcome, figures: n, warnings } => {
             figures += n;
             bar.set_message(format!("{figures} figures"));
             bar.inc(1);
             if let Outcome::Failed(msg) = outcome {
                 bar.suspend(|| eprintln!("error: {msg}"));
+            }
+            for w in warnings {
+                bar.suspend(|| eprintln!("warning: {}: {w}", path.display()));
             }
         }
     })?;

@@ -79,7 +79,9 @@ pub enum Outcome {
 /// Progress notifications, in the order files finish.
 pub enum Progress<'a> {
     Started { files: usize },
-    File { path: &'a Path, outcome: &'a Outcome, figures: usize },
+    /// A file finished; `warnings` are what its reader had to guess (see
+    /// `Document::warnings`), for the person ingesting.
+    File { path: &'a Path, outcome: &'a Outcome, figures: usize, warnings: &'a [String] },
 }
 
 /// The result of an ingest run.
@@ -177,7 +179,7 @@ pub fn run_hashed(
                     path.display(),
                     first.display()
                 ));
-                record(&mut summary, path, &outcome, 0, progress);
+                record(&mut summary, path, &outcome, 0, &[], progress);
             }
             None => match taken_by_another(&stored, &id, path) {
                 Some(other) => {
@@ -186,7 +188,7 @@ pub fn run_hashed(
                          rename one of the files, or remove the other from the database",
                         path.display()
                     ));
-                    record(&mut summary, path, &outcome, 0, progress);
+                    record(&mut summary, path, &outcome, 0, &[], progress);
                 }
                 None => {
                     owner.insert(id, path);
@@ -223,7 +225,7 @@ pub fn run_hashed(
         let mut batch_bytes = 0u64;
         for (path, result) in rx {
             match result {
-                Ok(None) => record(&mut summary, path, &Outcome::Unchanged, 0, progress),
+                Ok(None) => record(&mut summary, path, &Outcome::Unchanged, 0, &[], progress),
                 Ok(Some(prepared)) => {
                     batch_paths.push((path, stored.contains_key(&prepared.document.id)));
                     batch_bytes += prepared.bytes;
@@ -233,7 +235,7 @@ pub fn run_hashed(
                         flush(store, &mut batch, &mut batch_paths, &mut summary, progress);
                     }
                 }
-                Err(e) => record(&mut summary, path, &Outcome::Failed(e.to_string()), 0, progress),
+                Err(e) => record(&mut summary, path, &Outcome::Failed(e.to_string()), 0, &[], progress),
             }
         }
         flush(store, &mut batch, &mut batch_paths, &mut summary, progress);
@@ -334,20 +336,27 @@ fn flush(
             }
             Err(e) => Outcome::Failed(format!("{}: not stored: {e}", path.display())),
         };
-        record(summary, path, &outcome, prepared.figures.len(), progress);
+        record(summary, path, &outcome, prepared.figures.len(), &prepared.document.warnings, progress);
     }
     batch.clear();
     paths.clear();
 }
 
-fn record(summary: &mut Summary, path: &Path, outcome: &Outcome, figures: usize, progress: &mut dyn FnMut(Progress)) {
+fn record(
+    summary: &mut Summary,
+    path: &Path,
+    outcome: &Outcome,
+    figures: usize,
+    warnings: &[String],
+    progress: &mut dyn FnMut(Progress),
+) {
     match outcome {
         Outcome::New => summary.new += 1,
         Outcome::Updated => summary.updated += 1,
         Outcome::Unchanged => summary.unchanged += 1,
         Outcome::Failed(msg) => summary.failed.push(msg.clone()),
     }
-    progress(Progress::File { path, outcome, figures });
+    progress(Progress::File { path, outcome, figures, warnings });
 }
 
 /// A file's content hash as `documents.content_hash` stores it (SHA-256,
