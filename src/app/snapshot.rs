@@ -144,16 +144,20 @@ fn write_folder(
     let data = dir.join("data");
     fs::create_dir_all(&data).map_err(|e| AppError::io(&data, e))?;
     let conn = store.connection();
-    let column = |sql: &str| -> Result<Vec<String>, AppError> {
-        let mut stmt = conn.prepare(sql).map_err(StoreError::from)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(StoreError::from)?;
-        Ok(rows.collect::<Result<_, _>>().map_err(StoreError::from)?)
-    };
-
     let mut routes = vec![Route::Index, Route::Metrics, Route::Review];
     routes.extend(site.dashboards.iter().map(|d| Route::Dashboard(d.name.clone())));
-    routes.extend(column("SELECT id FROM metrics ORDER BY id")?.into_iter().map(Route::Metric));
-    routes.extend(column("SELECT id FROM documents ORDER BY id")?.into_iter().map(Route::Document));
+    {
+        let mut stmt = conn.prepare(web::sql::SNAPSHOT_PAGES).map_err(StoreError::from)?;
+        let pages = stmt
+            .query_map([], |r| {
+                let (kind, id): (String, String) = (r.get(0)?, r.get(1)?);
+                Ok(if kind == "metric" { Route::Metric(id) } else { Route::Document(id) })
+            })
+            .map_err(StoreError::from)?;
+        for page in pages {
+            routes.push(page.map_err(StoreError::from)?);
+        }
+    }
     let lead = crate::web::status::changes_html(changes);
     let header = format!(
         "<p class=\"snapshot-note\">快照 {id} · 生成于 {} · 离线只读报告</p>",
@@ -212,9 +216,7 @@ fn write_folder(
 
     tracing::debug!("snapshot data: {:?}", started.elapsed());
     let documents = {
-        let mut stmt = conn
-            .prepare("SELECT id, coalesce(title, ''), path, content_hash FROM documents ORDER BY id")
-            .map_err(StoreError::from)?;
+        let mut stmt = conn.prepare(web::sql::SNAPSHOT_DOCUMENTS).map_err(StoreError::from)?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(ManifestDocument { id: r.get(0)?, title: r.get(1)?, path: r.get(2)?, sha256: r.get(3)? })
@@ -223,7 +225,7 @@ fn write_folder(
         rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)?
     };
     let metrics = {
-        let mut stmt = conn.prepare("SELECT id, name, unit FROM metrics ORDER BY id").map_err(StoreError::from)?;
+        let mut stmt = conn.prepare(web::sql::SNAPSHOT_METRICS).map_err(StoreError::from)?;
         let rows = stmt
             .query_map([], |r| Ok(ManifestMetric { id: r.get(0)?, name: r.get(1)?, unit: r.get(2)? }))
             .map_err(StoreError::from)?;

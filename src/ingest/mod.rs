@@ -78,10 +78,17 @@ pub enum Outcome {
 
 /// Progress notifications, in the order files finish.
 pub enum Progress<'a> {
-    Started { files: usize },
+    Started {
+        files: usize,
+    },
     /// A file finished; `warnings` are what its reader had to guess (see
     /// `Document::warnings`), for the person ingesting.
-    File { path: &'a Path, outcome: &'a Outcome, figures: usize, warnings: &'a [String] },
+    File {
+        path: &'a Path,
+        outcome: &'a Outcome,
+        figures: usize,
+        warnings: &'a [String],
+    },
 }
 
 /// The result of an ingest run.

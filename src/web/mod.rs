@@ -13,7 +13,7 @@ mod console;
 mod error;
 mod guard;
 mod pages;
-mod sql;
+pub mod sql;
 pub mod status;
 
 use std::path::{Path, PathBuf};

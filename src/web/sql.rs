@@ -26,4 +26,7 @@ page_sql! {
     API_DOCUMENTS = "api_documents.sql";
     INDEX_DOCUMENTS = "index_documents.sql";
     METRICS_LIST = "metrics_list.sql";
+    SNAPSHOT_PAGES = "snapshot_pages.sql";
+    SNAPSHOT_DOCUMENTS = "snapshot_documents.sql";
+    SNAPSHOT_METRICS = "snapshot_metrics.sql";
 }
