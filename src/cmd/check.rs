@@ -20,7 +20,7 @@ pub fn run(db: &Path, dashboards: Option<PathBuf>, queries: Option<PathBuf>) -> 
 
     for (name, q) in &queries {
         // A saved query's `:name` parameters are checked bound to NULL.
-        let sql = zhibiao::sql::lex::positional(&q.sql, &q.params);
+        let sql = zhibiao::sql::lex::Lexed::new(&q.sql).positional(&q.params);
         let nulls = vec![None::<String>; q.params.len()];
         match Frame::query_with(conn, &sql, duckdb::params_from_iter(nulls), 1) {
             Ok(f) => println!("ok     {}/{name}.sql ({} columns)", queries_dir.display(), f.columns.len()),

@@ -321,7 +321,7 @@ pub fn load_queries(dir: &Path) -> Queries {
             .collect();
         let title = comments.first().map(|l| l.to_string()).unwrap_or_default();
         let description = comments.join(" ");
-        let params = crate::sql::lex::params(&sql);
+        let params = crate::sql::lex::Lexed::new(&sql).params();
         out.insert(name.to_string_lossy().into_owned(), Query { sql, description, title, params });
     }
     out

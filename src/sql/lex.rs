@@ -110,81 +110,80 @@ fn dollar_tag(sql: &str, i: usize) -> Option<&str> {
     tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_').then(|| &sql[i..i + end + 2])
 }
 
-/// The statements of `sql`, split at `;` outside strings and comments,
-/// the empty ones dropped.
-pub fn statements(sql: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    for (at, t) in tokens(sql) {
-        if t == Token::Symbol(';') {
-            out.push(&sql[from..at]);
-            from = at + 1;
-        }
+/// A statement's text with its tokens, lexed once for every question the
+/// console asks of it.
+pub struct Lexed<'a> {
+    sql: &'a str,
+    tokens: Vec<(usize, Token<'a>)>,
+}
+
+impl<'a> Lexed<'a> {
+    pub fn new(sql: &'a str) -> Lexed<'a> {
+        Lexed { sql, tokens: tokens(sql) }
     }
-    out.push(&sql[from..]);
-    out.retain(|s| !tokens(s).is_empty());
-    out
-}
 
-/// The keyword a statement opens with, upper-cased (`SELECT`), past any
-/// opening parentheses; `None` for a statement of no words.
-pub fn first_keyword(sql: &str) -> Option<String> {
-    tokens(sql).into_iter().find_map(|(_, t)| match t {
-        Token::Word(w) => Some(w.to_ascii_uppercase()),
-        _ => None,
-    })
-}
+    /// How many statements the text holds: runs of tokens between `;`
+    /// outside strings and comments, the empty ones not counted.
+    pub fn statement_count(&self) -> usize {
+        self.tokens.split(|(_, t)| *t == Token::Symbol(';')).filter(|s| !s.is_empty()).count()
+    }
 
-/// The functions `sql` calls: each name followed by `(`, lower-cased.
-pub fn calls(sql: &str) -> Vec<String> {
-    let t = tokens(sql);
-    t.windows(2)
-        .filter_map(|w| match (&w[0].1, &w[1].1) {
+    /// The keyword the text opens with, upper-cased (`SELECT`), past any
+    /// opening parentheses; `None` for a text of no words.
+    pub fn first_keyword(&self) -> Option<String> {
+        self.tokens.iter().find_map(|(_, t)| match t {
+            Token::Word(w) => Some(w.to_ascii_uppercase()),
+            _ => None,
+        })
+    }
+
+    /// The functions the text calls: each name followed by `(`, lower-cased.
+    pub fn calls(&self) -> impl Iterator<Item = String> + '_ {
+        self.tokens.windows(2).filter_map(|w| match (&w[0].1, &w[1].1) {
             (Token::Word(name), Token::Symbol('(')) => Some(name.to_ascii_lowercase()),
             _ => None,
         })
-        .collect()
-}
-
-/// Does `sql` read a file by naming it as a table (`FROM 'data.csv'`,
-/// `JOIN 'x.parquet'`), which DuckDB turns into a file scan?
-pub fn scans_a_file(sql: &str) -> bool {
-    tokens(sql).windows(2).any(|w| {
-        matches!(&w[0].1, Token::Word(k) if k.eq_ignore_ascii_case("from") || k.eq_ignore_ascii_case("join"))
-            && w[1].1 == Token::Str
-    })
-}
-
-/// A statement's `:name` parameters, each once, in the order they first
-/// appear.
-pub fn params(sql: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (_, t) in tokens(sql) {
-        if let Token::Param(p) = t
-            && !out.iter().any(|o| o == p)
-        {
-            out.push(p.to_owned());
-        }
     }
-    out
-}
 
-/// `sql` with each `:name` replaced by DuckDB's positional `$n`: the
-/// name's place in `names`, its [`params`]. Values are then bound, never
-/// written into the text.
-pub fn positional(sql: &str, names: &[String]) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut from = 0;
-    for (at, t) in tokens(sql) {
-        if let Token::Param(p) = t {
-            let n = names.iter().position(|x| x == p).unwrap_or(0) + 1;
-            out.push_str(&sql[from..at]);
-            out.push_str(&format!("${n}"));
-            from = at + 1 + p.len();
-        }
+    /// Does the text read a file by naming it as a table (`FROM 'data.csv'`,
+    /// `JOIN 'x.parquet'`), which DuckDB turns into a file scan?
+    pub fn scans_a_file(&self) -> bool {
+        self.tokens.windows(2).any(|w| {
+            matches!(&w[0].1, Token::Word(k) if k.eq_ignore_ascii_case("from") || k.eq_ignore_ascii_case("join"))
+                && w[1].1 == Token::Str
+        })
     }
-    out.push_str(&sql[from..]);
-    out
+
+    /// The `:name` parameters, each once, in the order they first appear.
+    pub fn params(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, t) in &self.tokens {
+            if let Token::Param(p) = t
+                && !out.iter().any(|o| o == p)
+            {
+                out.push((*p).to_owned());
+            }
+        }
+        out
+    }
+
+    /// The text with each `:name` replaced by DuckDB's positional `$n`: the
+    /// name's place in `names`, its [`Lexed::params`]. Values are then
+    /// bound, never written into the text.
+    pub fn positional(&self, names: &[String]) -> String {
+        let mut out = String::with_capacity(self.sql.len());
+        let mut from = 0;
+        for (at, t) in &self.tokens {
+            if let Token::Param(p) = t {
+                let n = names.iter().position(|x| x == p).unwrap_or(0) + 1;
+                out.push_str(&self.sql[from..*at]);
+                out.push_str(&format!("${n}"));
+                from = at + 1 + p.len();
+            }
+        }
+        out.push_str(&self.sql[from..]);
+        out
+    }
 }
 
 #[cfg(test)]
@@ -193,27 +192,32 @@ mod tests {
 
     #[test]
     fn statements_split_outside_strings_and_comments() {
-        assert_eq!(statements("SELECT ';' -- a; b\n; ").len(), 1);
-        assert_eq!(statements("SELECT 1; DROP TABLE figures").len(), 2);
-        assert_eq!(statements("SELECT $$;$$, 'it''s;', \"a;b\" /* ; */").len(), 1);
-        assert_eq!(statements(" ; -- nothing\n").len(), 0);
+        let count = |sql| Lexed::new(sql).statement_count();
+        assert_eq!(count("SELECT ';' -- a; b\n; "), 1);
+        assert_eq!(count("SELECT 1; DROP TABLE figures"), 2);
+        assert_eq!(count("SELECT $$;$$, 'it''s;', \"a;b\" /* ; */"), 1);
+        assert_eq!(count(" ; -- nothing\n"), 0);
     }
 
     #[test]
     fn first_keywords_and_calls() {
-        assert_eq!(first_keyword("-- note\n((select 1))").as_deref(), Some("SELECT"));
-        assert_eq!(first_keyword("/* x */ copy figures to 'x'").as_deref(), Some("COPY"));
-        assert_eq!(calls("SELECT count(*) FROM Read_CSV('x') WHERE 'glob(' = ''"), ["count", "read_csv"]);
-        assert!(scans_a_file("SELECT * FROM '/etc/passwd'") && scans_a_file("select 1 from t join 'x.csv' using (a)"));
-        assert!(!scans_a_file("SELECT 'from' FROM t WHERE x = 'y'"));
+        let lexed = Lexed::new;
+        assert_eq!(lexed("-- note\n((select 1))").first_keyword().as_deref(), Some("SELECT"));
+        assert_eq!(lexed("/* x */ copy figures to 'x'").first_keyword().as_deref(), Some("COPY"));
+        let calls: Vec<String> = lexed("SELECT count(*) FROM Read_CSV('x') WHERE 'glob(' = ''").calls().collect();
+        assert_eq!(calls, ["count", "read_csv"]);
+        assert!(lexed("SELECT * FROM '/etc/passwd'").scans_a_file());
+        assert!(lexed("select 1 from t join 'x.csv' using (a)").scans_a_file());
+        assert!(!lexed("SELECT 'from' FROM t WHERE x = 'y'").scans_a_file());
     }
 
     #[test]
     fn named_parameters_become_positional() {
         let sql = "SELECT * FROM targets WHERE metric_id = :metric AND period::VARCHAR = :period OR metric_id = :metric -- :not\n AND x = ':no'";
-        assert_eq!(params(sql), ["metric", "period"]);
+        let lexed = Lexed::new(sql);
+        assert_eq!(lexed.params(), ["metric", "period"]);
         assert_eq!(
-            positional(sql, &params(sql)),
+            lexed.positional(&lexed.params()),
             "SELECT * FROM targets WHERE metric_id = $1 AND period::VARCHAR = $2 OR metric_id = $1 -- :not\n AND x = ':no'"
         );
     }

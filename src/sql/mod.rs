@@ -123,20 +123,24 @@ pub struct Answer {
 /// Judges a statement before it runs: exactly one, a query, calling
 /// nothing outside the database.
 pub fn check(sql: &str) -> Result<(), SqlError> {
-    let statements = lex::statements(sql);
-    match statements.len() {
+    check_lexed(&lex::Lexed::new(sql))
+}
+
+/// [`check`] of a statement already lexed.
+fn check_lexed(lexed: &lex::Lexed) -> Result<(), SqlError> {
+    match lexed.statement_count() {
         0 => return Err(SqlError::Empty),
         1 => {}
         n => return Err(SqlError::Several(n)),
     }
-    let keyword = lex::first_keyword(statements[0]).ok_or(SqlError::Empty)?;
+    let keyword = lexed.first_keyword().ok_or(SqlError::Empty)?;
     if !QUERIES.contains(&keyword.as_str()) {
         return Err(SqlError::NotAQuery(keyword));
     }
-    if lex::scans_a_file(sql) {
+    if lexed.scans_a_file() {
         return Err(SqlError::Outside("FROM '文件'".into()));
     }
-    if let Some(f) = lex::calls(sql).into_iter().find(|f| OUTSIDE.contains(&f.as_str())) {
+    if let Some(f) = lexed.calls().find(|f| OUTSIDE.contains(&f.as_str())) {
         return Err(SqlError::Outside(format!("{f}()")));
     }
     Ok(())
@@ -188,8 +192,9 @@ impl Console {
     /// Runs one statement with its `:name` parameters taken from `args`
     /// (bound, never written into the text).
     pub fn run(&self, sql: &str, args: &[(String, String)]) -> Result<Answer, SqlError> {
-        check(sql)?;
-        let names = lex::params(sql);
+        let lexed = lex::Lexed::new(sql);
+        check_lexed(&lexed)?;
+        let names = lexed.params();
         let values: Vec<&str> = names
             .iter()
             .map(|n| {
@@ -199,7 +204,7 @@ impl Console {
                     .ok_or_else(|| SqlError::MissingParam(n.clone()))
             })
             .collect::<Result<_, _>>()?;
-        let sql = lex::positional(sql, &names);
+        let sql = lexed.positional(&names);
         let conn = self.connection()?;
         let started = Instant::now();
         let result = self.watchdog.within(&conn, self.limits.time, || {
