@@ -316,7 +316,7 @@ pub(super) fn zip_parts(parts: &[(&str, &str)]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::document::{ReadOptions, parse_file};
 
@@ -496,5 +496,43 @@ mod tests {
         let seconds = started.elapsed().as_secs_f64();
         assert!(rows.len() > 10_000);
         assert!(seconds < 2.0, "{} MB of XML took {seconds:.2} s", body.len() >> 20);
+    }
+
+    /// The shared format fixtures, when the checkout has them.
+    pub(crate) fn fixture(name: &str) -> Option<Vec<u8>> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name);
+        let bytes = std::fs::read(&path).ok();
+        if bytes.is_none() {
+            eprintln!("skipped: no {}", path.display());
+        }
+        bytes
+    }
+
+    /// The seed's task cells, whitespace removed, to compare other formats with.
+    pub(crate) fn seed_tasks() -> Vec<String> {
+        let seed = crate::document::parse("s", include_bytes!("../../data/seed-2022.txt")).unwrap();
+        seed.rows.iter().map(|r| squeeze(&r.task)).collect()
+    }
+
+    pub(crate) fn squeeze(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    #[test]
+    fn seed_fixtures_read_as_the_seed() {
+        if let Some(bytes) = fixture("seed-2022.docx") {
+            let doc = parse_file("seed-2022", Some("docx"), &bytes, &ReadOptions::default()).unwrap();
+            let tasks: Vec<_> = doc.rows.iter().map(|r| squeeze(&r.task)).collect();
+            assert_eq!(tasks, seed_tasks());
+            assert!(doc.org.is_some() && doc.title.is_some(), "{:?} {:?}", doc.title, doc.org);
+        }
+        if let Some(bytes) = fixture("bad/truncated.docx") {
+            let err = parse_file("t", Some("docx"), &bytes, &ReadOptions::default()).unwrap_err();
+            assert!(matches!(err, Problem::Corrupt { format: Format::Docx, .. }), "{err:?}");
+        }
+        if let Some(bytes) = fixture("bad/no-table.docx") {
+            let err = parse_file("n", Some("docx"), &bytes, &ReadOptions::default()).unwrap_err();
+            assert!(matches!(err, Problem::NoTable(Format::Docx)), "{err:?}");
+        }
     }
 }

@@ -50,10 +50,36 @@ impl Reader for Xlsx {
         let mut sheets = Vec::new();
         for name in listed {
             let range = workbook.worksheet_range(&name).map_err(problem)?;
-            let Some((first_row, _)) = range.start() else { continue };
+            let Some((first_row, first_col)) = range.start() else { continue };
+            // Number formats, for the percentages a cell shows (`0.956`
+            // formatted `0.0%` reads `95.6%`); only .xlsx files have them.
+            let styles = match range.used_cells().any(|(_, _, d)| matches!(d, Data::Float(_) | Data::Int(_))) {
+                true => workbook.worksheet_style(&name).ok(),
+                false => None,
+            };
             let mut rows = Vec::new();
             for (i, row) in range.rows().enumerate() {
-                let mut cells: Vec<String> = row.iter().map(text).collect();
+                let at = first_row + i as u32;
+                let mut cells: Vec<String> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(j, cell)| {
+                        let percent = styles.as_ref().and_then(|s| {
+                            let format = s.get((at, first_col + j as u32))?.number_format.as_ref()?;
+                            percent_decimals(&format.format_code).or_else(|| {
+                                format
+                                    .format_id
+                                    .and_then(|id| [(9, 0), (10, 2)].into_iter().find(|f| f.0 == id))
+                                    .map(|f| f.1)
+                            })
+                        });
+                        match (cell, percent) {
+                            (Data::Float(f), Some(decimals)) => format!("{:.*}%", decimals, f * 100.0),
+                            (Data::Int(n), Some(decimals)) => format!("{:.*}%", decimals, *n as f64 * 100.0),
+                            _ => text(cell),
+                        }
+                    })
+                    .collect();
                 while cells.last().is_some_and(String::is_empty) {
                     cells.pop();
                 }
@@ -147,6 +173,34 @@ fn is_default_name(name: &str) -> bool {
     })
 }
 
+/// The decimals of a percentage format (`0%`, `0.00%`), or `None` for a
+/// format that shows no percentage. Quoted text and escaped characters are
+/// not format characters; the first section is that of positive numbers.
+fn percent_decimals(code: &str) -> Option<usize> {
+    let mut decimals = None;
+    let mut quoted = false;
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            ';' => break,
+            '.' => decimals = Some(0),
+            '0' | '#' | '?' => {
+                if let Some(d) = &mut decimals {
+                    *d += 1;
+                }
+            }
+            '%' => return Some(decimals.unwrap_or(0)),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A cell as Excel shows it (in the General format).
 fn text(cell: &Data) -> String {
     match cell {
@@ -196,6 +250,11 @@ mod tests {
     /// A workbook of the given sheets (name, visible, `<sheetData>` inner
     /// XML, extra XML after it), cells written with inline strings.
     fn workbook(sheets: &[(&str, bool, &str, &str)]) -> Vec<u8> {
+        workbook_with(sheets, &[])
+    }
+
+    /// A workbook with more parts (its styles, its shared strings).
+    fn workbook_with(sheets: &[(&str, bool, &str, &str)], more: &[(&str, &str)]) -> Vec<u8> {
         let mut content_types = String::from(
             r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
         );
@@ -232,6 +291,7 @@ mod tests {
             ("xl/_rels/workbook.xml.rels", &workbook_rels),
         ];
         all.extend(parts.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        all.extend(more.iter().copied());
         zip_parts(&all)
     }
 
@@ -338,24 +398,29 @@ mod tests {
     #[test]
     fn shared_strings_are_read() {
         let data = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>"#;
-        let mut bytes_parts = Vec::new();
         let sst = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="2" uniqueCount="2"><si><t>任务</t></si><si><r><t>312</t></r><r><rPr><b/></rPr><t>辆</t></r></si></sst>"#
         );
-        // Rebuild the archive with the shared strings part added.
-        let base = workbook(&[("Sheet1", true, data, "")]);
-        let mut archive = zip::ZipArchive::new(Cursor::new(&base[..])).unwrap();
-        for i in 0..archive.len() {
-            use std::io::Read;
-            let mut f = archive.by_index(i).unwrap();
-            let mut s = String::new();
-            f.read_to_string(&mut s).unwrap();
-            bytes_parts.push((f.name().unwrap().into_owned(), s));
-        }
-        bytes_parts.push(("xl/sharedStrings.xml".to_owned(), sst));
-        let parts: Vec<(&str, &str)> = bytes_parts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-        let layout = read(&zip_parts(&parts)).unwrap();
+        let bytes = workbook_with(&[("Sheet1", true, data, "")], &[("xl/sharedStrings.xml", &sst)]);
+        let layout = read(&bytes).unwrap();
         assert_eq!(cells(&layout.sheets[0]), [["任务", "312辆"]]);
+    }
+
+    #[test]
+    fn percentages_read_as_shown() {
+        assert_eq!(percent_decimals("0%"), Some(0));
+        assert_eq!(percent_decimals("0.0%"), Some(1));
+        assert_eq!(percent_decimals("#,##0.00%;[Red]-0.00%"), Some(2));
+        assert_eq!(percent_decimals("0.00"), None);
+        assert_eq!(percent_decimals("0\"%\""), None);
+        assert_eq!(percent_decimals("General"), None);
+        let data = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>完成率</t></is></c><c r="B1" s="1"><v>0.956</v></c><c r="C1" s="2"><v>0.5</v></c><c r="D1"><v>0.5</v></c></row>"#;
+        let styles = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="9" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+        );
+        let bytes = workbook_with(&[("Sheet1", true, data, "")], &[("xl/styles.xml", &styles)]);
+        let layout = read(&bytes).unwrap();
+        assert_eq!(cells(&layout.sheets[0]), [["完成率", "95.6%", "50%", "0.5"]]);
     }
 
     #[test]
@@ -408,5 +473,26 @@ mod tests {
         let seconds = started.elapsed().as_secs_f64();
         assert_eq!(layout.sheets[0].rows.len(), r - 1);
         assert!(seconds < 2.0, "{} MB of XML took {seconds:.2} s", data.len() >> 20);
+    }
+
+    #[test]
+    fn seed_fixtures_read_as_the_seed() {
+        use crate::document::docx::tests::{fixture, seed_tasks, squeeze};
+        if let Some(bytes) = fixture("seed-2022.xlsx") {
+            let doc = parse_file("seed-2022", Some("xlsx"), &bytes, &ReadOptions::default()).unwrap();
+            let tasks: Vec<_> = doc.rows.iter().map(|r| squeeze(&r.task)).collect();
+            assert_eq!(tasks, seed_tasks());
+            let dimensions: Vec<_> = doc.rows.iter().map(|r| r.dimension.as_str()).collect();
+            assert_eq!(dimensions[..6], ["党的建设"; 6]);
+            assert_eq!(dimensions[6..], ["重点任务"; 25]);
+        }
+        if let Some(bytes) = fixture("bad/truncated.xlsx") {
+            let err = parse_file("t", Some("xlsx"), &bytes, &ReadOptions::default()).unwrap_err();
+            assert!(matches!(err, Problem::Corrupt { format: Format::Xlsx, .. }), "{err:?}");
+        }
+        if let Some(bytes) = fixture("bad/formulas-only.xlsx") {
+            let err = parse_file("f", Some("xlsx"), &bytes, &ReadOptions::default()).unwrap_err();
+            assert!(matches!(err, Problem::NoTable(Format::Xlsx)), "{err:?}");
+        }
     }
 }
