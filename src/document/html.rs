@@ -43,6 +43,9 @@ impl Reader for Html {
         let mut grids: Vec<Vec<Cells>> = Vec::new();
         let mut at = 0;
         for table in page.select(&selector("table")) {
+            if is_link_list(table) {
+                continue;
+            }
             let grid = grid(table, &mut at);
             if grid.iter().any(|r| r.cells.iter().filter(|c| !c.is_empty()).count() >= 2) {
                 grids.push(grid);
@@ -89,6 +92,16 @@ fn title(page: &Page) -> Option<String> {
     let title = page.select(&selector("title")).next().map(text_of)?;
     let first = title.split(['_', '|']).next().unwrap_or(&title).split(" - ").next().unwrap_or(&title).trim();
     (!first.is_empty()).then(|| first.to_owned())
+}
+
+/// A table of links laid out in a grid (a site's navigation, "related
+/// articles"): most of its text is inside `<a>`. A report's table holds
+/// prose, even when a cell links to an attachment.
+fn is_link_list(table: ElementRef) -> bool {
+    let length = |e: ElementRef| e.text().map(|t| t.trim().chars().count()).sum::<usize>();
+    let all = length(table);
+    let linked: usize = table.select(&selector("a")).map(length).sum();
+    all > 0 && linked * 2 >= all
 }
 
 /// A table's own rows (not those of tables nested in its cells) as a grid,
@@ -230,7 +243,7 @@ mod tests {
     const PAGE: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>某局2023年度自查表_政务公开_某局</title></head>
 <body><div class="nav"><ul><li><a href="/">首页</a></li><li>政务公开</li></ul></div>
 <table class="side"><tr><td><a>机构职能</a></td></tr><tr><td><a>通知公告</a></td></tr></table>
-<table><tr><td>链接1</td><td>链接2</td></tr></table>
+<table><tr><td><a>链接一</a></td><td><a>链接二</a></td></tr></table>
 <h1>某局2023年度自查表</h1><p>发布时间：2024-01-15 浏览次数：1024</p>
 <table class="data"><thead><tr><th>考评维度</th><th>自查内容</th><th>落实情况</th><th>存在问题</th></tr></thead>
 <tbody><tr><td rowspan="2">党的建设</td><td><p>新建平台10个</p></td><td><p><span>新建</span>9个</p><p>完成&nbsp;投资12亿元</p></td><td>无</td></tr>
@@ -253,7 +266,8 @@ mod tests {
 
     #[test]
     fn a_page_without_a_report_table_is_refused() {
-        let page = "<html><body><h1>新闻</h1><p>今天召开会议，参会300人。</p><table><tr><td>首页</td></tr></table></body></html>";
+        let page = "<html><body><h1>新闻</h1><p>今天召开会议，参会300人。</p><table><tr><td>首页</td></tr></table>\
+                    <table><tr><td><a>机构职能</a></td><td><a>政策文件</a></td></tr></table></body></html>";
         assert!(matches!(
             parse_file("n", Some("html"), page.as_bytes(), &Default::default()),
             Err(Problem::NoTable(crate::document::Format::Html))

@@ -160,7 +160,9 @@ fn form_field(record: &[String]) -> Option<(String, String)> {
     let first = record.iter().map(|c| c.trim()).find(|c| !c.is_empty())?;
     let (field, value) = first.split_once(['：', ':'])?;
     let field = field.trim();
-    FIELDS.contains(&field).then(|| (field.to_owned(), value.trim().to_owned()))
+    // `填报单位：市科委（盖章）`: the seal's place is not the name.
+    let value = value.trim().trim_end_matches("（盖章）").trim_end_matches("(盖章)").trim();
+    FIELDS.contains(&field).then(|| (field.to_owned(), value.to_owned()))
 }
 
 /// A title exported with trailing empty cells (`title\t\t\t`).
@@ -289,7 +291,7 @@ mod tests {
     fn form_fields_and_titles_are_not_rows() {
         let recs = classify(&rows(&[
             &["某局2023年度自查表"],
-            &["填报单位：市科委", "", "填报日期：2023年1月5日"],
+            &["填报单位：市科委（盖章）", "", "填报日期：2023年1月5日"],
             &["自查内容", "落实情况"],
             &["任务", "完成"],
         ]));
