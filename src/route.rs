@@ -16,8 +16,9 @@ pub fn encode(segment: &str) -> String {
 const SEGMENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// A page or resource of the site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A page or resource of the site. Also the page cache's key: one route,
+/// one reply.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Route {
     Index,
     Dashboard(String),
@@ -46,7 +47,7 @@ pub enum Route {
 
 /// What the console was asked: a statement, or a saved query by name with
 /// its parameters, and the form of the answer (`None`: the page).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ConsoleLink {
     pub sql: Option<String>,
     pub saved: Option<String>,

@@ -11,7 +11,7 @@ use duckdb::arrow::record_batch::RecordBatch;
 use crate::frame::{Cell, Frame};
 
 /// Output formats of `zhibiao sql` and the console's downloads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Table,
     Csv,

@@ -172,9 +172,9 @@ impl Site {
         // Each page on a thread of its own, with its own connection: the
         // swap waits for the slowest page, not for all of them in turn.
         std::thread::scope(|scope| {
-            scope.spawn(|| self.cache.put(INDEX_KEY, &pages::index(self, "")));
+            scope.spawn(|| self.cache.put(&Route::Index, &pages::index(self, "")));
             for d in &self.dashboards {
-                scope.spawn(|| self.cache.put(&dashboard_key(&d.name), &pages::dashboard(self, &d.name)));
+                scope.spawn(|| self.cache.put(&Route::Dashboard(d.name.clone()), &pages::dashboard(self, &d.name)));
             }
         });
     }
@@ -253,7 +253,11 @@ async fn console(
     }
     // A generation never changes, so an answer is cached with its site
     // under its address, as any page is; a refresh starts a new cache.
-    let key = format!("console {}{}", if api { "api " } else { "" }, Route::Console(asked.link.clone()).path());
+    let key = match api {
+        // `/api/sql?…`: the console's question, answered as JSON.
+        true => Route::Api(Route::Console(asked.link.clone()).path()),
+        false => Route::Console(asked.link.clone()),
+    };
     if let Some(r) = site.cache.get(&key) {
         return r.into_response();
     }
@@ -305,19 +309,16 @@ pub fn render_from(site: &Site, route: &Route, metrics: &MetricData) -> Option<R
     }
 }
 
-/// The cache keys of the pages a new site is warmed with: the router and
-/// [`Site::warm`] must agree on them.
-const INDEX_KEY: &str = "index";
-
-fn dashboard_key(name: &str) -> String {
-    format!("dashboard {name}")
-}
-
 /// Runs a page function on a blocking thread against the current site,
-/// through its cache.
-async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply) -> Reply {
+/// through its cache under `route` (`None`: an answer not kept, such as a
+/// page not found, which any address may ask for).
+async fn serve(
+    state: Arc<AppState>,
+    route: Option<Route>,
+    make: impl FnOnce(&Site) -> Reply + Send + 'static,
+) -> Reply {
     let site = state.site.load_full();
-    if let Some(r) = site.cache.get(&key) {
+    if let Some(r) = route.as_ref().and_then(|route| site.cache.get(route)) {
         return r;
     }
     let Ok(permit) = state.work.clone().acquire_owned().await else {
@@ -325,13 +326,19 @@ async fn serve(state: Arc<AppState>, key: String, make: fn(&Site, &str) -> Reply
     };
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let arg = key.split_once(' ').map_or("", |(_, a)| a);
-        let reply = make(&site, arg);
-        site.cache.put(&key, &reply);
+        let reply = make(&site);
+        if let Some(route) = &route {
+            site.cache.put(route, &reply);
+        }
         reply
     })
     .await
     .unwrap_or_else(|e| Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+/// A page not found, for any address.
+async fn not_found(state: Arc<AppState>) -> Reply {
+    serve(state, None, |site| pages::not_found(site, "")).await
 }
 
 /// A number from an address in its one canonical spelling (`001` → `1`),
@@ -372,42 +379,59 @@ fn routes(state: Arc<AppState>) -> Router {
     });
     Router::new()
         .merge(downloads)
-        .route("/", get(|State(s): Shared| async move { serve(s, INDEX_KEY.into(), pages::index).await }))
+        .route(
+            "/",
+            get(|State(s): Shared| async move { serve(s, Some(Route::Index), |site| pages::index(site, "")).await }),
+        )
         .route(
             "/d/{name}",
             get(|State(s): Shared, UrlPath(name): UrlPath<String>| async move {
-                serve(s, dashboard_key(&name), pages::dashboard).await
+                serve(s, Some(Route::Dashboard(name.clone())), move |site| pages::dashboard(site, &name)).await
             }),
         )
         .route(
             "/d/{name}/panels/{file}",
             get(|State(s): Shared, UrlPath((name, file)): UrlPath<(String, String)>| async move {
                 match canonical_file(&file) {
-                    Some(file) => serve(s, format!("download {name}/{file}"), pages::download).await,
-                    None => serve(s, "not-found".into(), pages::not_found).await,
+                    Some(file) => {
+                        let route = Route::PanelFile { dashboard: name.clone(), file: file.clone() };
+                        serve(s, Some(route), move |site| pages::download(site, &format!("{name}/{file}"))).await
+                    }
+                    None => not_found(s).await,
                 }
             }),
         )
-        .route("/metrics", get(|State(s): Shared| async move { serve(s, "metrics".into(), pages::metrics).await }))
-        .route("/review", get(|State(s): Shared| async move { serve(s, "review".into(), pages::review).await }))
+        .route(
+            "/metrics",
+            get(
+                |State(s): Shared| async move { serve(s, Some(Route::Metrics), |site| pages::metrics(site, "")).await },
+            ),
+        )
+        .route(
+            "/review",
+            get(|State(s): Shared| async move { serve(s, Some(Route::Review), |site| pages::review(site, "")).await }),
+        )
         .route(
             "/metrics/{id}",
             get(|State(s): Shared, UrlPath(id): UrlPath<String>| async move {
-                serve(s, format!("metric {id}"), pages::metric).await
+                serve(s, Some(Route::Metric(id.clone())), move |site| pages::metric(site, &id)).await
             }),
         )
         .route(
             "/docs/{doc}",
             get(|State(s): Shared, UrlPath(doc): UrlPath<String>| async move {
-                serve(s, format!("document {doc}"), pages::document).await
+                serve(s, Some(Route::Document(doc.clone())), move |site| pages::document(site, &doc)).await
             }),
         )
         .route(
             "/docs/{doc}/rows/{row}",
             get(|State(s): Shared, UrlPath((doc, row)): UrlPath<(String, String)>| async move {
-                match canonical_number(&row) {
-                    Some(row) => serve(s, format!("row {doc}/{row}"), pages::row).await,
-                    None => serve(s, "not-found".into(), pages::not_found).await,
+                match row.parse::<u32>() {
+                    Ok(row) => {
+                        let route = Route::Row { doc: doc.clone(), row };
+                        serve(s, Some(route), move |site| pages::row(site, &format!("{doc}/{row}"))).await
+                    }
+                    Err(_) => not_found(s).await,
                 }
             }),
         )
@@ -424,48 +448,69 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/api/status", get(|State(s): Shared| async move { Reply::json(&s.status.to_json()) }))
         .route(
             "/snapshots",
-            get(|State(s): Shared| async move { serve(s, "snapshots".into(), status::snapshots_page).await }),
+            get(|State(s): Shared| async move {
+                serve(s, Some(Route::Snapshots), |site| status::snapshots_page(site, "")).await
+            }),
         )
-        .route("/api", get(|State(s): Shared| async move { serve(s, "api".into(), api::index).await }))
+        .route(
+            "/api",
+            get(|State(s): Shared| async move {
+                serve(s, Some(Route::Api(String::new())), |site| api::index(site, "")).await
+            }),
+        )
         .route(
             "/api/dashboards",
-            get(|State(s): Shared| async move { serve(s, "api-dashboards".into(), api::dashboards).await }),
+            get(|State(s): Shared| async move {
+                serve(s, Some(Route::Api("/dashboards".into())), |site| api::dashboards(site, "")).await
+            }),
         )
         .route(
             "/api/dashboards/{name}",
             get(|State(s): Shared, UrlPath(name): UrlPath<String>| async move {
-                serve(s, format!("api-dashboard {name}"), api::dashboard).await
+                let route = Route::Api(format!("/dashboards/{}", route::encode(&name)));
+                serve(s, Some(route), move |site| api::dashboard(site, &name)).await
             }),
         )
         .route(
             "/api/dashboards/{name}/panels/{index}",
             get(|State(s): Shared, UrlPath((name, index)): UrlPath<(String, String)>| async move {
                 let index = canonical_number(&index).unwrap_or(index);
-                serve(s, format!("api-panel {name}/{index}"), api::panel).await
+                let route =
+                    Route::Api(format!("/dashboards/{}/panels/{}", route::encode(&name), route::encode(&index)));
+                serve(s, Some(route), move |site| api::panel(site, &format!("{name}/{index}"))).await
             }),
         )
         .route(
             "/api/metrics",
-            get(|State(s): Shared| async move { serve(s, "api-metrics".into(), api::metrics).await }),
+            get(|State(s): Shared| async move {
+                serve(s, Some(Route::Api("/metrics".into())), |site| api::metrics(site, "")).await
+            }),
         )
         .route(
             "/api/metrics/{id}",
             get(|State(s): Shared, UrlPath(id): UrlPath<String>| async move {
-                serve(s, format!("api-metric {id}"), api::metric).await
+                let route = Route::Api(format!("/metrics/{}", route::encode(&id)));
+                serve(s, Some(route), move |site| api::metric(site, &id)).await
             }),
         )
         .route(
             "/api/attainment",
-            get(|State(s): Shared| async move { serve(s, "api-attainment".into(), api::attainment).await }),
+            get(|State(s): Shared| async move {
+                serve(s, Some(Route::Api("/attainment".into())), |site| api::attainment(site, "")).await
+            }),
         )
         .route(
             "/api/documents",
-            get(|State(s): Shared| async move { serve(s, "api-documents".into(), api::documents).await }),
+            get(|State(s): Shared| async move {
+                serve(s, Some(Route::Api("/documents".into())), |site| api::documents(site, "")).await
+            }),
         )
         .route(
             "/api/figures",
             get(|State(s): Shared, Query(q): Query<api::FigureQuery>| async move {
-                serve(s, format!("api-figures {}", q.key()), api::figures).await
+                let key = q.key();
+                let route = Route::Api(format!("/figures?{}", route::encode(&key)));
+                serve(s, Some(route), move |site| api::figures(site, &key)).await
             }),
         )
         .route(
@@ -492,7 +537,7 @@ fn routes(state: Arc<AppState>) -> Router {
                 )
             }),
         )
-        .fallback(|State(s): Shared| async move { serve(s, "not-found".into(), pages::not_found).await })
+        .fallback(|State(s): Shared| async move { not_found(s).await })
         .with_state(state)
 }
 
