@@ -16,7 +16,7 @@ fn frame(site: &Site, sql: &str, limit: usize) -> Reply {
     }
 }
 
-pub fn index(_: &Site, _: &str) -> Reply {
+pub fn index(_: &Site) -> Reply {
     Reply::json(&serde_json::json!({
         "dashboards": "/api/dashboards",
         "dashboard": "/api/dashboards/{name}",
@@ -38,7 +38,7 @@ struct DashboardEntry<'a> {
     error: Option<&'a str>,
 }
 
-pub fn dashboards(site: &Site, _: &str) -> Reply {
+pub fn dashboards(site: &Site) -> Reply {
     let list: Vec<DashboardEntry> = site
         .dashboards
         .iter()
@@ -94,8 +94,7 @@ pub fn dashboard(site: &Site, name: &str) -> Reply {
     }
 }
 
-pub fn panel(site: &Site, arg: &str) -> Reply {
-    let Some((name, index)) = arg.rsplit_once('/') else { return Reply::error(StatusCode::NOT_FOUND, "no such panel") };
+pub fn panel(site: &Site, name: &str, index: &str) -> Reply {
     let Some(Ok(d)) = site.dashboard(name).map(|l| &l.dashboard) else {
         return Reply::error(StatusCode::NOT_FOUND, &format!("no dashboard named {name}"));
     };
@@ -108,7 +107,7 @@ pub fn panel(site: &Site, arg: &str) -> Reply {
     }
 }
 
-pub fn metrics(site: &Site, _: &str) -> Reply {
+pub fn metrics(site: &Site) -> Reply {
     frame(site, sql::API_METRICS, 100_000)
 }
 
@@ -134,11 +133,11 @@ pub fn metric(site: &Site, id: &str) -> Reply {
     }
 }
 
-pub fn attainment(site: &Site, _: &str) -> Reply {
+pub fn attainment(site: &Site) -> Reply {
     frame(site, sql::API_ATTAINMENT, 100_000)
 }
 
-pub fn documents(site: &Site, _: &str) -> Reply {
+pub fn documents(site: &Site) -> Reply {
     frame(site, sql::API_DOCUMENTS, 100_000)
 }
 

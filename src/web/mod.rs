@@ -172,7 +172,7 @@ impl Site {
         // Each page on a thread of its own, with its own connection: the
         // swap waits for the slowest page, not for all of them in turn.
         std::thread::scope(|scope| {
-            scope.spawn(|| self.cache.put(&Route::Index, &pages::index(self, "")));
+            scope.spawn(|| self.cache.put(&Route::Index, &pages::index(self)));
             for d in &self.dashboards {
                 scope.spawn(|| self.cache.put(&Route::Dashboard(d.name.clone()), &pages::dashboard(self, &d.name)));
             }
@@ -288,14 +288,14 @@ async fn console(
 /// `None` for a route that is no page (downloads, the API, the style).
 pub fn render(site: &Site, route: &Route) -> Option<Reply> {
     Some(match route {
-        Route::Index => pages::index(site, ""),
+        Route::Index => pages::index(site),
         Route::Dashboard(name) => pages::dashboard(site, name),
-        Route::Metrics => pages::metrics(site, ""),
+        Route::Metrics => pages::metrics(site),
         Route::Metric(id) => pages::metric(site, id),
-        Route::Review => pages::review(site, ""),
+        Route::Review => pages::review(site),
         Route::Document(doc) => pages::document(site, doc),
-        Route::Row { doc, row } => pages::row(site, &format!("{doc}/{row}")),
-        Route::Snapshots => status::snapshots_page(site, ""),
+        Route::Row { doc, row } => pages::row(site, doc, *row),
+        Route::Snapshots => status::snapshots_page(site),
         Route::PanelFile { .. } | Route::Status | Route::Console(_) | Route::Api(_) | Route::Style => return None,
     })
 }
@@ -338,7 +338,7 @@ async fn serve(
 
 /// A page not found, for any address.
 async fn not_found(state: Arc<AppState>) -> Reply {
-    serve(state, None, |site| pages::not_found(site, "")).await
+    serve(state, None, pages::not_found).await
 }
 
 /// A number from an address in its one canonical spelling (`001` → `1`),
@@ -381,7 +381,7 @@ fn routes(state: Arc<AppState>) -> Router {
         .merge(downloads)
         .route(
             "/",
-            get(|State(s): Shared| async move { serve(s, Some(Route::Index), |site| pages::index(site, "")).await }),
+            get(|State(s): Shared| async move { serve(s, Some(Route::Index), pages::index).await }),
         )
         .route(
             "/d/{name}",
@@ -395,7 +395,7 @@ fn routes(state: Arc<AppState>) -> Router {
                 match canonical_file(&file) {
                     Some(file) => {
                         let route = Route::PanelFile { dashboard: name.clone(), file: file.clone() };
-                        serve(s, Some(route), move |site| pages::download(site, &format!("{name}/{file}"))).await
+                        serve(s, Some(route), move |site| pages::download(site, &name, &file)).await
                     }
                     None => not_found(s).await,
                 }
@@ -404,12 +404,12 @@ fn routes(state: Arc<AppState>) -> Router {
         .route(
             "/metrics",
             get(
-                |State(s): Shared| async move { serve(s, Some(Route::Metrics), |site| pages::metrics(site, "")).await },
+                |State(s): Shared| async move { serve(s, Some(Route::Metrics), pages::metrics).await },
             ),
         )
         .route(
             "/review",
-            get(|State(s): Shared| async move { serve(s, Some(Route::Review), |site| pages::review(site, "")).await }),
+            get(|State(s): Shared| async move { serve(s, Some(Route::Review), pages::review).await }),
         )
         .route(
             "/metrics/{id}",
@@ -429,7 +429,7 @@ fn routes(state: Arc<AppState>) -> Router {
                 match row.parse::<u32>() {
                     Ok(row) => {
                         let route = Route::Row { doc: doc.clone(), row };
-                        serve(s, Some(route), move |site| pages::row(site, &format!("{doc}/{row}"))).await
+                        serve(s, Some(route), move |site| pages::row(site, &doc, row)).await
                     }
                     Err(_) => not_found(s).await,
                 }
@@ -449,19 +449,19 @@ fn routes(state: Arc<AppState>) -> Router {
         .route(
             "/snapshots",
             get(|State(s): Shared| async move {
-                serve(s, Some(Route::Snapshots), |site| status::snapshots_page(site, "")).await
+                serve(s, Some(Route::Snapshots), status::snapshots_page).await
             }),
         )
         .route(
             "/api",
             get(|State(s): Shared| async move {
-                serve(s, Some(Route::Api(String::new())), |site| api::index(site, "")).await
+                serve(s, Some(Route::Api(String::new())), api::index).await
             }),
         )
         .route(
             "/api/dashboards",
             get(|State(s): Shared| async move {
-                serve(s, Some(Route::Api("/dashboards".into())), |site| api::dashboards(site, "")).await
+                serve(s, Some(Route::Api("/dashboards".into())), api::dashboards).await
             }),
         )
         .route(
@@ -477,13 +477,13 @@ fn routes(state: Arc<AppState>) -> Router {
                 let index = canonical_number(&index).unwrap_or(index);
                 let route =
                     Route::Api(format!("/dashboards/{}/panels/{}", route::encode(&name), route::encode(&index)));
-                serve(s, Some(route), move |site| api::panel(site, &format!("{name}/{index}"))).await
+                serve(s, Some(route), move |site| api::panel(site, &name, &index)).await
             }),
         )
         .route(
             "/api/metrics",
             get(|State(s): Shared| async move {
-                serve(s, Some(Route::Api("/metrics".into())), |site| api::metrics(site, "")).await
+                serve(s, Some(Route::Api("/metrics".into())), api::metrics).await
             }),
         )
         .route(
@@ -496,13 +496,13 @@ fn routes(state: Arc<AppState>) -> Router {
         .route(
             "/api/attainment",
             get(|State(s): Shared| async move {
-                serve(s, Some(Route::Api("/attainment".into())), |site| api::attainment(site, "")).await
+                serve(s, Some(Route::Api("/attainment".into())), api::attainment).await
             }),
         )
         .route(
             "/api/documents",
             get(|State(s): Shared| async move {
-                serve(s, Some(Route::Api("/documents".into())), |site| api::documents(site, "")).await
+                serve(s, Some(Route::Api("/documents".into())), api::documents).await
             }),
         )
         .route(

@@ -83,7 +83,7 @@ fn page_for(site: &Site, status: StatusCode, title: &str, message: &str, detail:
     )
 }
 
-pub fn not_found(site: &Site, _: &str) -> Reply {
+pub fn not_found(site: &Site) -> Reply {
     error_page(site, StatusCode::NOT_FOUND, "找不到页面", "这个地址没有内容。", "")
 }
 
@@ -124,7 +124,7 @@ struct IndexPage {
     documents: TableView,
 }
 
-pub fn index(site: &Site, _: &str) -> Reply {
+pub fn index(site: &Site) -> Reply {
     with_conn(site, |conn| {
         let dashboards = site
             .dashboards
@@ -241,12 +241,11 @@ pub fn dashboard(site: &Site, name: &str) -> Reply {
 }
 
 /// `/d/{name}/panels/{n}.csv` or `.xlsx`: a panel's data (n from 1).
-pub fn download(site: &Site, arg: &str) -> Reply {
-    let Some((name, file)) = arg.rsplit_once('/') else { return not_found(site, arg) };
-    let Some((n, ext)) = file.rsplit_once('.') else { return not_found(site, arg) };
-    let Some(index) = n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) else { return not_found(site, arg) };
-    let Some(Ok(d)) = site.dashboard(name).map(|l| &l.dashboard) else { return not_found(site, arg) };
-    let Some(panel) = d.panels.get(index) else { return not_found(site, arg) };
+pub fn download(site: &Site, name: &str, file: &str) -> Reply {
+    let Some((n, ext)) = file.rsplit_once('.') else { return not_found(site) };
+    let Some(index) = n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) else { return not_found(site) };
+    let Some(Ok(d)) = site.dashboard(name).map(|l| &l.dashboard) else { return not_found(site) };
+    let Some(panel) = d.panels.get(index) else { return not_found(site) };
     with_conn(site, |conn| {
         let frame = match dashboard::panel_frame(panel, &site.queries, conn) {
             Ok(f) => f,
@@ -269,7 +268,7 @@ pub fn download(site: &Site, arg: &str) -> Reply {
                 },
                 Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
             },
-            _ => not_found(site, arg),
+            _ => not_found(site),
         }
     })
 }
@@ -284,7 +283,7 @@ struct MetricsPage {
     metrics: TableView,
 }
 
-pub fn metrics(site: &Site, _: &str) -> Reply {
+pub fn metrics(site: &Site) -> Reply {
     with_conn(site, |conn| match query(conn, sql::METRICS_LIST) {
         Ok(f) => {
             let mut t = dashboard::table(&f, None);
@@ -402,7 +401,7 @@ struct ReviewPage {
 
 /// `/review`: series held back for a person's review, and targets nothing
 /// answers, each linked to its metric and its row.
-pub fn review(site: &Site, _: &str) -> Reply {
+pub fn review(site: &Site) -> Reply {
     with_conn(site, |conn| {
         // (Compiled in from queries/, where analysts find them too: the page
         // does not depend on the folder a server was pointed at.)
@@ -546,9 +545,7 @@ fn segments(text: &str, spans: &[(usize, usize, FigureMark)]) -> Vec<Segment> {
     out
 }
 
-pub fn row(site: &Site, arg: &str) -> Reply {
-    let Some((doc, row)) = arg.rsplit_once('/') else { return not_found(site, arg) };
-    let Ok(row) = row.parse::<u32>() else { return not_found(site, arg) };
+pub fn row(site: &Site, doc: &str, row: u32) -> Reply {
     with_conn(site, |conn| {
         let cells = match query_with(conn, sql::ROW, duckdb::params![doc, row]) {
             Ok(f) if !f.rows.is_empty() => f,

@@ -261,9 +261,9 @@ struct SnapshotsPage {
 
 /// `/snapshots`: every snapshot, newest first, each with what changed
 /// since the one before it.
-pub fn snapshots_page(site: &Site, _: &str) -> Reply {
+pub fn snapshots_page(site: &Site) -> Reply {
     with_conn(site, |conn| {
-        let Ok(conn) = conn.try_clone() else { return super::pages::not_found(site, "") };
+        let Ok(conn) = conn.try_clone() else { return super::pages::not_found(site) };
         let store = Store::reading(conn);
         let result = store.snapshots().and_then(|all| {
             all.iter()
