@@ -175,7 +175,12 @@ fn normalise(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if ('\u{2E80}'..='\u{2EFF}').contains(&c) {
+        if c == '戶' {
+            // Noto CJK SC draws 户 and 戶 with one glyph, which browsers
+            // map back to 戶; simplified reports mean 户 (and traditional
+            // ones are read as simplified anyway).
+            out.push('户');
+        } else if ('\u{2E80}'..='\u{2EFF}').contains(&c) {
             out.push(radical(c));
         } else if lookalike(c) {
             out.extend(c.nfkc());
@@ -192,7 +197,8 @@ fn normalise(s: &str) -> String {
 /// supplement), alphabetic presentation forms (ligatures).
 fn lookalike(c: char) -> bool {
     matches!(c,
-        '\u{2E80}'..='\u{2FDF}'
+        '戶'
+        | '\u{2E80}'..='\u{2FDF}'
         | '\u{F900}'..='\u{FAFF}'
         | '\u{FB00}'..='\u{FB4F}'
         | '\u{2F800}'..='\u{2FA1F}')
@@ -338,15 +344,29 @@ fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
     if numbers.is_empty() {
         return Err(corrupt("it has no pages (a truncated file?)"));
     }
+    let mut doc = doc;
+    trim_unicode_maps(&mut doc);
+    // Pages are independent: read them on a few threads.
+    let doc = &doc;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(numbers.len());
+    let chunk = numbers.len().div_ceil(threads);
+    let results: Vec<Vec<(u32, Page, bool)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = numbers
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|&number| read_page(doc, number)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
     let mut pages = Vec::with_capacity(numbers.len());
     let mut unread = Vec::new();
-    for &number in &numbers {
-        let mut collector = Collector::default();
-        let done = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(&doc, &mut collector, number)));
-        if !matches!(done, Ok(Ok(()))) {
+    for (number, page, ok) in results.into_iter().flatten() {
+        if !ok {
             unread.push(number);
         }
-        pages.push(collector.page);
+        pages.push(page);
+    }
+    if pages.len() < numbers.len() {
+        return Err(corrupt("its pages could not be read"));
     }
     let mut warnings = Vec::new();
     if unread.len() == numbers.len() && pages.iter().all(|p| p.glyphs.is_empty()) {
@@ -357,6 +377,81 @@ fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
         warnings.push(format!("PDF page(s) {} could not be read completely", list.join(", ")));
     }
     Ok((pages, warnings))
+}
+
+/// One page's characters, and whether the library read it to the end
+/// (what it gave before failing or panicking is kept).
+fn read_page(doc: &lopdf::Document, number: u32) -> (u32, Page, bool) {
+    let mut collector = Collector::default();
+    let done = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut collector, number)));
+    (number, collector.page, matches!(done, Ok(Ok(()))))
+}
+
+/// Cuts every font's ToUnicode map down to its `bfchar` and `bfrange`
+/// sections, uncompressed: `pdf-extract` parses each font's map again on
+/// every page that uses it, with a slow parser, and a browser's PDF holds
+/// hundreds of small fonts whose maps are mostly boilerplate.
+fn trim_unicode_maps(doc: &mut lopdf::Document) {
+    let ids: Vec<lopdf::ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(lopdf::Object::as_name).is_ok_and(|n| n == b"Font"))
+        .filter_map(|d| d.get(b"ToUnicode").and_then(lopdf::Object::as_reference).ok())
+        .collect();
+    for id in ids {
+        let Some(lopdf::Object::Stream(stream)) = doc.objects.get_mut(&id) else { continue };
+        let content = if stream.dict.get(b"Filter").is_ok() {
+            match stream.decompressed_content() {
+                Ok(c) => c,
+                Err(_) => continue,
+            }
+        } else {
+            stream.content.clone()
+        };
+        if let Some(trimmed) = bf_sections(&content) {
+            stream.set_plain_content(trimmed);
+        }
+    }
+}
+
+/// The `N beginbfchar … endbfchar` and `N beginbfrange … endbfrange`
+/// sections of a CMap, or `None` when it has none (or looks unusual).
+fn bf_sections(cmap: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(found) = find(&cmap[at..], b"beginbf") {
+        let begin = at + found;
+        let rest = &cmap[begin..];
+        let end_word: &[u8] = if rest.starts_with(b"beginbfchar") {
+            b"endbfchar"
+        } else if rest.starts_with(b"beginbfrange") {
+            b"endbfrange"
+        } else {
+            return None;
+        };
+        // The count before the operator.
+        let mut start = begin;
+        while start > 0 && cmap[start - 1].is_ascii_whitespace() {
+            start -= 1;
+        }
+        let digits_end = start;
+        while start > 0 && cmap[start - 1].is_ascii_digit() {
+            start -= 1;
+        }
+        if start == digits_end {
+            return None;
+        }
+        let end = begin + find(rest, end_word)? + end_word.len();
+        out.extend_from_slice(&cmap[start..end]);
+        out.push(b'\n');
+        at = end;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The first line of a library error, shortened for a message.
@@ -900,5 +995,66 @@ mod tests {
         for r in &layout.sheets[0].rows {
             eprintln!("{} {:?}", r.at, r.cells);
         }
+    }
+}
+
+#[cfg(test)]
+mod seed_check {
+    fn squash(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    #[test]
+    fn seed_pdf_matches_tsv() {
+        for pdf in ["seed-2022.pdf", "seed-2022.kangxi.pdf"] {
+            let tsv = std::fs::read("/work/main/data/seed-2022.txt").unwrap();
+            let want = crate::document::parse("seed", &tsv).unwrap();
+            let bytes = std::fs::read(format!("/work/main/tests/fixtures/formats/{pdf}")).unwrap();
+            let t = std::time::Instant::now();
+            let got = crate::document::parse("seed", &bytes).unwrap();
+            let mb = bytes.len() as f64 / 1e6 / t.elapsed().as_secs_f64();
+            let mut same = [0; 3];
+            for (i, (a, b)) in want.rows.iter().zip(&got.rows).enumerate() {
+                for (k, (x, y)) in [(&a.task, &b.task), (&a.status, &b.status), (&a.issue, &b.issue)].into_iter().enumerate() {
+                    if squash(x) == squash(y) {
+                        same[k] += 1;
+                    } else {
+                        eprintln!("{pdf} row {} col {k}:\n  want {:?}\n  got  {:?}", i + 1, squash(x), squash(y));
+                    }
+                }
+            }
+            eprintln!("{pdf}: {} rows (want {}), same task/status/issue {same:?}, title {:?}, {mb:.1} MB/s", got.rows.len(), want.rows.len(), got.title);
+        }
+        let options = crate::document::ReadOptions::default();
+        for bad in ["bad/encrypted.pdf", "bad/scanned.pdf"] {
+            let bytes = std::fs::read(format!("/work/main/tests/fixtures/formats/{bad}")).unwrap();
+            eprintln!("{bad}: {:?}", super::Pdf.read(&super::Input::new(&bytes, &options)).map(|_| ()));
+        }
+        let bytes = std::fs::read("/work/main/tests/fixtures/formats/seed-2022.pdf").unwrap();
+        for cut in [bytes.len() / 2, bytes.len() / 3, 2000, 100] {
+            eprintln!("cut {cut}: {:?}", super::Pdf.read(&super::Input::new(&bytes[..cut], &options)).map(|l| l.sheets[0].rows.len()));
+        }
+    }
+    use super::Reader;
+}
+
+#[cfg(test)]
+mod timing {
+    #[test]
+    fn phases() {
+        let bytes = std::fs::read("/work/main/tests/fixtures/formats/seed-2022.pdf").unwrap();
+        let t = std::time::Instant::now();
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        eprintln!("load {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let (pages, mut w) = super::extract(&bytes).unwrap();
+        eprintln!("load+extract {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let rows = super::rebuild(&pages, &mut w);
+        eprintln!("rebuild {:?} {}", t.elapsed(), rows.len());
+        let t = std::time::Instant::now();
+        let mut c = super::Collector::default();
+        pdf_extract::output_doc_page(&doc, &mut c, 1).unwrap();
+        eprintln!("page1 {:?}", t.elapsed());
     }
 }
