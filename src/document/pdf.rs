@@ -175,15 +175,13 @@ fn normalise(s: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c == '戶' {
-            // Noto CJK SC draws 户 and 戶 with one glyph, which browsers
-            // map back to 戶; simplified reports mean 户 (and traditional
-            // ones are read as simplified anyway).
-            out.push('户');
-        } else if ('\u{2E80}'..='\u{2EFF}').contains(&c) {
+        if ('\u{2E80}'..='\u{2EFF}').contains(&c) {
             out.push(radical(c));
         } else if lookalike(c) {
-            out.extend(c.nfkc());
+            // Noto CJK SC draws 户 with the glyph of the radical ⼾, which
+            // NFKC reads as 戶; simplified reports mean 户 (and traditional
+            // ones are read as simplified anyway).
+            out.extend(c.nfkc().map(|d| if d == '戶' { '户' } else { d }));
         } else if !c.is_whitespace() && !c.is_control() {
             out.push(c);
         }
