@@ -659,7 +659,7 @@ fn rebuild(pages: &[Page], warnings: &mut Vec<String>) -> Vec<Cells> {
     let kept: Vec<&Line> = lines.iter().zip(&furniture).filter(|(_, f)| !**f).map(|(l, _)| l).collect();
     let size = median(kept.iter().map(|l| l.size).collect()).unwrap_or(10.0);
     let spacing = line_spacing(&kept, size);
-    let row_gap = spacing + 0.6 * size;
+    let row_gap = row_gap(&kept, spacing, size);
 
     let Some(header_at) = kept.iter().position(|l| is_header_line(l)) else {
         warnings.push(
@@ -675,13 +675,14 @@ fn rebuild(pages: &[Page], warnings: &mut Vec<String>) -> Vec<Cells> {
         first -= 1;
     }
     let mut last = header_at;
-    while last + 1 < kept.len() && kept[last + 1].page == header_page && kept[last + 1].y - kept[last].y <= row_gap {
+    // A data row right under the header would join it: only lines with
+    // header-like text continue the header.
+    while last + 1 < kept.len()
+        && kept[last + 1].page == header_page
+        && kept[last + 1].y - kept[last].y <= 1.1 * spacing
+        && header_like(kept[last + 1])
+    {
         last += 1;
-    }
-    // A data row right under a one-line header would join it: keep only the
-    // header line's neighbours that hold header-like stretches.
-    while last > header_at && !header_like(kept[last]) {
-        last -= 1;
     }
     let header_lines = &kept[first..=last];
     let header_keys: Vec<&str> = header_lines.iter().map(|l| l.key.as_str()).collect();
@@ -847,6 +848,37 @@ fn line_spacing(lines: &[&Line], size: f32) -> f32 {
     gaps.get(gaps.len() / 4).copied().unwrap_or(1.3 * size)
 }
 
+/// The distance between baselines beyond which a line starts a new row.
+/// Lines of a cell are `spacing` apart, a little more across a paragraph
+/// break or a line with taller fallback glyphs; the padding and border
+/// between rows add a gap of their own, the same at every row. The
+/// threshold goes in the widest jump (of a fifth of an em at least)
+/// between the sorted excesses over `spacing` that has two or more gaps
+/// above it (a lone gap under the title is no row); without one, at
+/// 0.6 em.
+fn row_gap(lines: &[&Line], spacing: f32, size: f32) -> f32 {
+    let mut excess: Vec<f32> = lines
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page)
+        .map(|w| w[1].y - w[0].y - spacing)
+        .filter(|&e| e > -0.1 * size && e < 2.5 * size)
+        .map(|e| e.max(0.0))
+        .collect();
+    excess.sort_by(f32::total_cmp);
+    let n = excess.len();
+    let jump = excess
+        .windows(2)
+        .enumerate()
+        .filter(|&(i, _)| n - (i + 1) >= 2)
+        .map(|(_, w)| (w[1] - w[0], (w[0] + w[1]) / 2.0))
+        .filter(|&(width, at)| at > 0.15 * size && width >= 0.2 * size)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match jump {
+        Some((_, at)) => spacing + at,
+        None => spacing + 0.6 * size,
+    }
+}
+
 fn median(values: Vec<f32>) -> Option<f32> {
     percentile(values, 0.5)
 }
@@ -977,82 +1009,148 @@ fn task_column(header: &[String]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ReadOptions;
     use super::*;
 
-    fn read(path: &str) -> Result<Layout, Problem> {
-        let bytes = std::fs::read(path).unwrap();
-        let options = super::super::ReadOptions::default();
-        Pdf.read(&Input::new(&bytes, &options))
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pdf-reader/");
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{FIXTURES}{name}")).unwrap()
     }
 
-    #[test]
-    fn dump() {
-        let t = std::time::Instant::now();
-        let layout = read("/work/main/tests/fixtures/formats/seed-2022.pdf").unwrap();
-        eprintln!("took {:?}", t.elapsed());
-        for r in &layout.sheets[0].rows {
-            eprintln!("{} {:?}", r.at, r.cells);
-        }
+    fn read(bytes: &[u8]) -> Result<Layout, Problem> {
+        let options = ReadOptions::default();
+        Pdf.read(&Input::new(bytes, &options))
     }
-}
 
-#[cfg(test)]
-mod seed_check {
     fn squash(s: &str) -> String {
         s.chars().filter(|c| !c.is_whitespace()).collect()
     }
 
-    #[test]
-    fn seed_pdf_matches_tsv() {
-        for pdf in ["seed-2022.pdf", "seed-2022.kangxi.pdf"] {
-            let tsv = std::fs::read("/work/main/data/seed-2022.txt").unwrap();
-            let want = crate::document::parse("seed", &tsv).unwrap();
-            let bytes = std::fs::read(format!("/work/main/tests/fixtures/formats/{pdf}")).unwrap();
-            let t = std::time::Instant::now();
-            let got = crate::document::parse("seed", &bytes).unwrap();
-            let mb = bytes.len() as f64 / 1e6 / t.elapsed().as_secs_f64();
-            let mut same = [0; 3];
-            for (i, (a, b)) in want.rows.iter().zip(&got.rows).enumerate() {
-                for (k, (x, y)) in [(&a.task, &b.task), (&a.status, &b.status), (&a.issue, &b.issue)].into_iter().enumerate() {
-                    if squash(x) == squash(y) {
-                        same[k] += 1;
-                    } else {
-                        eprintln!("{pdf} row {} col {k}:\n  want {:?}\n  got  {:?}", i + 1, squash(x), squash(y));
-                    }
-                }
+    /// The rows of the fixture's source: title, header, then the cells of
+    /// each `<tr>` of the body, Kangxi code points made ordinary.
+    fn source_rows() -> Vec<Vec<String>> {
+        let html = String::from_utf8(fixture("table.html")).unwrap();
+        let cells_of = |tr: &str, tag: &str| -> Vec<String> {
+            tr.split(&format!("<{tag}>"))
+                .skip(1)
+                .map(|c| squash(c.split(&format!("</{tag}>")).next().unwrap()))
+                .collect()
+        };
+        let title = html.split("<h1>").nth(1).unwrap().split("</h1>").next().unwrap();
+        let head = html.split("<thead>").nth(1).unwrap().split("</thead>").next().unwrap();
+        let body = html.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+        let mut rows = vec![vec![title.to_owned()], cells_of(head, "th")];
+        rows.extend(body.split("<tr>").skip(1).map(|tr| cells_of(tr, "td")));
+        for row in &mut rows {
+            for cell in row.iter_mut() {
+                *cell = cell.replace('\u{2F47}', "日");
             }
-            eprintln!("{pdf}: {} rows (want {}), same task/status/issue {same:?}, title {:?}, {mb:.1} MB/s", got.rows.len(), want.rows.len(), got.title);
         }
-        let options = crate::document::ReadOptions::default();
-        for bad in ["bad/encrypted.pdf", "bad/scanned.pdf"] {
-            let bytes = std::fs::read(format!("/work/main/tests/fixtures/formats/{bad}")).unwrap();
-            eprintln!("{bad}: {:?}", super::Pdf.read(&super::Input::new(&bytes, &options)).map(|_| ()));
-        }
-        let bytes = std::fs::read("/work/main/tests/fixtures/formats/seed-2022.pdf").unwrap();
-        for cut in [bytes.len() / 2, bytes.len() / 3, 2000, 100] {
-            eprintln!("cut {cut}: {:?}", super::Pdf.read(&super::Input::new(&bytes[..cut], &options)).map(|l| l.sheets[0].rows.len()));
-        }
+        rows
     }
-    use super::Reader;
-}
 
-#[cfg(test)]
-mod timing {
     #[test]
-    fn phases() {
-        let bytes = std::fs::read("/work/main/tests/fixtures/formats/seed-2022.pdf").unwrap();
-        let t = std::time::Instant::now();
-        let doc = lopdf::Document::load_mem(&bytes).unwrap();
-        eprintln!("load {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let (pages, mut w) = super::extract(&bytes).unwrap();
-        eprintln!("load+extract {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let rows = super::rebuild(&pages, &mut w);
-        eprintln!("rebuild {:?} {}", t.elapsed(), rows.len());
-        let t = std::time::Instant::now();
-        let mut c = super::Collector::default();
-        pdf_extract::output_doc_page(&doc, &mut c, 1).unwrap();
-        eprintln!("page1 {:?}", t.elapsed());
+    fn multi_page_table_reads_as_its_source() {
+        let bytes = fixture("table.pdf");
+        let layout = read(&bytes).unwrap();
+        assert_eq!(layout.encoding, "UTF-8");
+        assert_eq!(layout.sheets.len(), 1);
+        let got: Vec<Vec<String>> =
+            layout.sheets[0].rows.iter().map(|r| r.cells.iter().map(|c| squash(c)).collect()).collect();
+        let want = source_rows();
+        assert_eq!(want.len(), 8, "title, header and six rows in the source");
+        // Chromium's date/title header, its URL and page number footer and
+        // the header repeated on page 2 are gone; the row split by the page
+        // break is one row.
+        assert_eq!(got, want);
+        let pages: Vec<usize> = layout.sheets[0].rows.iter().map(|r| r.at).collect();
+        assert_eq!(pages, [1, 1, 1, 1, 1, 2, 2, 2]);
+    }
+
+    #[test]
+    fn split_row_joins_its_paragraph_without_a_break() {
+        let layout = read(&fixture("table.pdf")).unwrap();
+        let row = &layout.sheets[0].rows[4].cells;
+        assert_eq!(row[1], "建设协同创新平台");
+        assert!(row[2].starts_with("1. 新建9个平台，开展平台建设工作，"), "{}", row[2]);
+        assert!(row[2].ends_with("开展平台建设工作，完成。"), "{}", row[2]);
+        assert!(!row[2].contains('\n'), "one paragraph wrapped by the cell: {}", row[2]);
+    }
+
+    #[test]
+    fn kangxi_radicals_read_as_ordinary_characters() {
+        assert_eq!(normalise("\u{2F47}"), "日");
+        assert_eq!(normalise("⻓"), "长");
+        assert_eq!(normalise("⻔⻢⻅⻆⻉⻋⻜⻘⻝⻛"), "门马见角贝车飞青食风");
+        assert_eq!(normalise("\u{F98E}"), "年");
+        assert_eq!(normalise("\u{2F3E}"), "户");
+        assert_eq!(normalise("ﬁ"), "fi");
+        assert_eq!(normalise("，（%）"), "，（%）", "full-width punctuation stays as written");
+        assert_eq!(normalise(" "), "");
+        let layout = read(&fixture("table.pdf")).unwrap();
+        let status = &layout.sheets[0].rows[3].cells[2];
+        assert!(status.contains("日报告330期"), "{status}");
+        assert!(!layout.sheets[0].rows.iter().flat_map(|r| &r.cells).any(|c| c.contains('\u{2F47}')));
+    }
+
+    #[test]
+    fn pdf_without_text_is_refused_as_scanned() {
+        assert!(matches!(read(&fixture("image-only.pdf")), Err(Problem::NoText)));
+        assert!(Problem::NoText.to_string().contains("no text layer"));
+    }
+
+    #[test]
+    fn encrypted_pdf_is_refused() {
+        assert!(matches!(read(&fixture("encrypted.pdf")), Err(Problem::Encrypted(Format::Pdf))));
+    }
+
+    #[test]
+    fn truncated_or_garbled_pdf_is_corrupt_not_a_panic() {
+        let bytes = fixture("table.pdf");
+        for cut in [bytes.len() / 2, bytes.len() / 3, bytes.len() - 10, 1000, 20] {
+            match read(&bytes[..cut]) {
+                Err(Problem::Corrupt { format: Format::Pdf, reason }) => {
+                    assert!(!reason.is_empty() && reason.len() < 200)
+                }
+                other => panic!("cut at {cut}: {:?}", other.map(|l| l.sheets[0].rows.len())),
+            }
+        }
+        // Bytes flipped in the middle: whatever comes out, no panic escapes.
+        let mut garbled = bytes.clone();
+        for i in (bytes.len() / 4..bytes.len() / 2).step_by(97) {
+            garbled[i] ^= 0x5A;
+        }
+        let _ = read(&garbled);
+        assert!(matches!(read(b"%PDF-1.7\n%%EOF\n"), Err(Problem::Corrupt { .. })));
+    }
+
+    #[test]
+    fn sniffs_the_pdf_signature() {
+        let options = ReadOptions::default();
+        assert!(Pdf.sniff(&Input::new(b"%PDF-1.4\n...", &options)));
+        assert!(Pdf.sniff(&Input::new(b"\xEF\xBB\xBF  %PDF-1.7", &options)));
+        assert!(!Pdf.sniff(&Input::new("考评维度\t自查内容".as_bytes(), &options)));
+    }
+
+    #[test]
+    fn the_whole_pipeline_reads_the_fixture() {
+        let doc = crate::document::parse("table", &fixture("table.pdf")).unwrap();
+        assert_eq!(doc.format, Format::Pdf);
+        assert_eq!(doc.title.as_deref(), Some("某区科委2022年度重点任务完成情况自查表"));
+        assert_eq!(doc.rows.len(), 6);
+        assert_eq!(doc.rows[4].issue, "部分数据待核实");
+        assert_eq!(doc.rows[5].dimension, "重点任务");
+    }
+
+    #[test]
+    fn cmap_sections_are_kept_and_boilerplate_dropped() {
+        let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n2 beginbfchar\n<01> <65E5>\n<02> <6708>\nendbfchar\n1 beginbfrange\n<10> <12> <0041>\nendbfrange\nendcmap\n";
+        let trimmed = bf_sections(cmap).unwrap();
+        assert_eq!(
+            trimmed,
+            b"2 beginbfchar\n<01> <65E5>\n<02> <6708>\nendbfchar\n1 beginbfrange\n<10> <12> <0041>\nendbfrange\n"
+        );
+        assert!(bf_sections(b"begincmap endcmap").is_none());
     }
 }
