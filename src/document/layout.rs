@@ -197,7 +197,9 @@ fn header_roles(record: &[String]) -> Option<Vec<Role>> {
     (known >= 2).then_some(roles)
 }
 
-fn role_of(header: &str) -> Option<Role> {
+/// What a header cell's words say its column holds; `None` for words
+/// naming no column.
+pub fn role_of(header: &str) -> Option<Role> {
     const ISSUE: &[&str] = &["存在问题", "问题", "困难", "原因"];
     const STATUS: &[&str] = &["落实情况", "完成情况", "进展", "情况", "成效", "完成", "执行", "情形"];
     const TASK: &[&str] = &["自查内容", "任务", "内容", "目标", "指标", "重点工作", "工作", "项目", "事项"];

@@ -39,7 +39,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::Problem;
 use super::format::{Format, Input, Reader};
-use super::layout::{Cells, Layout, Sheet};
+use super::layout::{self, Cells, Layout, Sheet};
 
 pub struct Pdf;
 
@@ -737,18 +737,33 @@ fn rebuild(pages: &[Page], warnings: &mut Vec<String>) -> Vec<Cells> {
     };
     out.push(Cells::new(header_page + 1, header_cells.clone()));
 
-    // Rows: a gap larger than a line's starts a new one.
+    // Rows: a gap larger than a line's starts a new one. A dimension merged
+    // down several rows is printed once, centred across them: its lines sit
+    // in the gaps between those rows, so only the other columns' lines
+    // measure the gaps.
+    let merged_down: Vec<bool> =
+        header_cells.iter().map(|h| layout::role_of(h.trim()) == Some(layout::Role::Dimension)).collect();
+    let measures =
+        |line: &Line| line.glyphs.iter().any(|g| !merged_down.get(column_of(g.centre())).copied().unwrap_or(false));
     let mut rows: Vec<Row> = Vec::new();
     let mut page_first_row: Vec<usize> = Vec::new();
     let mut prev: Option<&Line> = None;
+    let mut prev_measured: Option<&Line> = None;
     for &line in &body {
         let new_page = prev.is_none_or(|p| p.page != line.page);
         if new_page {
             page_first_row.push(rows.len());
+            prev_measured = None;
         }
         let prose = is_prose(line, &columns, &column_of);
-        let starts_row =
-            new_page || prose || rows.last().is_none_or(|r| r.prose) || prev.is_some_and(|p| line.y - p.y > row_gap);
+        let measured = measures(line);
+        let starts_row = new_page
+            || prose
+            || rows.last().is_none_or(|r| r.prose)
+            || measured && prev_measured.is_some_and(|p| line.y - p.y > row_gap);
+        if measured {
+            prev_measured = Some(line);
+        }
         if starts_row {
             rows.push(Row { page: line.page, cells: vec![Vec::new(); n], prose });
         }
