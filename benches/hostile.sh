@@ -35,11 +35,20 @@ for size, tag in ((100_000, "100KB"), (1_000_000, "1MB")):
         text = cell(unit, size) + "完成5个"
         with open(os.path.join(out, f"{name}-{tag}.txt"), "w", encoding="utf-8") as f:
             f.write(head + "任务\t" + text + "\t无\n")
+    # Other formats (issue 11): web pages of tables nested deep, and of
+    # spans covering millions of cells.
+    nest = "<table><tr><td>任务"
+    with open(os.path.join(out, f"nested-tables-{tag}.html"), "w", encoding="utf-8") as f:
+        n = size // len((nest + "</td></tr></table>").encode())
+        f.write("<html><body>" + nest * n + "</td></tr></table>" * n + "</body></html>")
+    span = "<tr><td rowspan=65534 colspan=1000>完成9个</td></tr>"
+    with open(os.path.join(out, f"spans-{tag}.html"), "w", encoding="utf-8") as f:
+        f.write("<html><body><table>" + span * (size // len(span.encode())) + "</table></body></html>")
 PY
 printf '%-28s %8s %10s %12s\n' input KB seconds "peak MB"
-for f in "$work"/*.txt; do
+for f in "$work"/*.txt "$work"/*.html; do
     kb=$(( $(stat -c %s "$f") / 1024 ))
     /usr/bin/time -f "%e %M" -o "$work/time" "$bin" extract "$f" --format jsonl > /dev/null 2>&1 || true
     read -r secs mem < "$work/time"
-    printf '%-28s %8d %10s %12d\n' "$(basename "$f" .txt)" "$kb" "$secs" $((mem / 1024))
+    printf '%-28s %8d %10s %12d\n' "$(basename "$f")" "$kb" "$secs" $((mem / 1024))
 done

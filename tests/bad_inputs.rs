@@ -282,6 +282,23 @@ fn write_hostile_files(data: &Path) -> Vec<Case> {
         f.write(name, Expect::Either, bytes);
     }
 
+    // Other formats' bombs: tables nested 20,000 deep, spans of a million
+    // cells, a PDF whose catalogue nests arrays 300,000 deep, a ZIP that is
+    // only a local header.
+    let nested = format!(
+        "<html><body>{}{}</body></html>",
+        "<table><tr><td>任务".repeat(20_000),
+        "</td></tr></table>".repeat(20_000)
+    );
+    f.write("nested-tables.html", Expect::Either, nested);
+    let spans = format!(
+        "<html><body><table>{}</table></body></html>",
+        "<tr><td rowspan=65534 colspan=1000>完成9个</td></tr>".repeat(3000)
+    );
+    f.write("spans.html", Expect::Either, spans);
+    f.write("deep-arrays.pdf", Expect::Refused, deep_pdf());
+    f.write("zip-header.docx", Expect::Refused, b"PK\x03\x04word/document.xml".to_vec());
+
     // Shapes: very wide, very long, no data, only a title.
     let wide_line = |i: usize| format!("\t新建平台{}个\t完成\t无{}\n", 100 + i, "\tx".repeat(4997));
     f.write("wide.txt", Expect::Either, (0..20).map(wide_line).collect::<String>());
@@ -563,4 +580,30 @@ fn inputs_that_used_to_hang_or_abort_each_finish() {
         }
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+/// A PDF with a valid cross-reference table whose catalogue nests arrays
+/// 300,000 deep: a parser that recurses per level overflows its stack.
+fn deep_pdf() -> Vec<u8> {
+    let deep = format!("{}{}", "[".repeat(300_000), "]".repeat(300_000));
+    let objects = [
+        format!("<< /Type /Catalog /Pages 2 0 R /X {deep} >>"),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
 }

@@ -42,7 +42,7 @@ impl Reader for Html {
         let page = Page::parse_document(&decoded.text);
         let mut grids: Vec<Vec<Cells>> = Vec::new();
         let mut at = 0;
-        for table in page.select(&selector("table")) {
+        for table in tables(&page) {
             if is_link_list(table) {
                 continue;
             }
@@ -94,6 +94,33 @@ fn title(page: &Page) -> Option<String> {
     (!first.is_empty()).then(|| first.to_owned())
 }
 
+/// Tables nested this deep in other tables are read only as text of the
+/// cells holding them: a report's table sits at most inside a layout table
+/// or two, and a page of tables nested thousands deep (a hostile file) must
+/// not cost time quadratic in its depth.
+const MAX_TABLE_DEPTH: usize = 4;
+
+/// The page's tables, outermost first in document order, down to
+/// [`MAX_TABLE_DEPTH`]; one walk over the tree.
+fn tables(page: &Page) -> Vec<ElementRef<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(page.tree.root(), 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        let mut inner = depth;
+        if let Some(e) = ElementRef::wrap(node)
+            && e.value().name() == "table"
+        {
+            out.push(e);
+            inner += 1;
+            if inner >= MAX_TABLE_DEPTH {
+                continue;
+            }
+        }
+        stack.extend(node.children().rev().map(|c| (c, inner)));
+    }
+    out
+}
+
 /// A table of links laid out in a grid (a site's navigation, "related
 /// articles"): most of its text is inside `<a>`. A report's table holds
 /// prose, even when a cell links to an attachment.
@@ -111,17 +138,21 @@ fn grid(table: ElementRef, at: &mut usize) -> Vec<Cells> {
     let mut out = Vec::new();
     // Columns still covered by a rowspan from above: rows left to cover.
     let mut covered: Vec<usize> = Vec::new();
-    for tr in own(table, "tr") {
+    for tr in rows_of(table) {
         *at += 1;
         let mut cells: Vec<String> = Vec::new();
         let mut col = 0;
         for td in tr.children().filter_map(ElementRef::wrap).filter(|e| matches!(e.value().name(), "td" | "th")) {
             skip_covered(&mut cells, &mut col, &mut covered);
-            let span = |name: &str| {
-                td.value().attr(name).and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 1000)
+            // Spans past any real table's are a hostile file's; clamped.
+            let span = |name: &str, max: usize| {
+                td.value().attr(name).and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, max)
             };
-            let (rows, cols) = (span("rowspan"), span("colspan"));
+            let (rows, cols) = (span("rowspan", 10_000), span("colspan", 100));
             for i in 0..cols {
+                if col >= MAX_COLUMNS {
+                    break;
+                }
                 if covered.len() <= col {
                     covered.resize(col + 1, 0);
                 }
@@ -135,8 +166,16 @@ fn grid(table: ElementRef, at: &mut usize) -> Vec<Cells> {
     out
 }
 
-/// Puts `text` in column `col` and moves to the next column.
+/// Columns read of a row: far more than any report's table has, few
+/// enough that spans crafted to cover millions of cells cost nothing.
+const MAX_COLUMNS: usize = 256;
+
+/// Puts `text` in column `col` and moves to the next column; past
+/// [`MAX_COLUMNS`], drops it.
 fn place(cells: &mut Vec<String>, col: &mut usize, text: String) {
+    if *col >= MAX_COLUMNS {
+        return;
+    }
     if cells.len() <= *col {
         cells.resize(*col + 1, String::new());
     }
@@ -146,19 +185,27 @@ fn place(cells: &mut Vec<String>, col: &mut usize, text: String) {
 
 /// Moves past the columns a rowspan from a row above still covers.
 fn skip_covered(cells: &mut Vec<String>, col: &mut usize, covered: &mut [usize]) {
-    while covered.get(*col).is_some_and(|&n| n > 0) {
+    while *col < MAX_COLUMNS && covered.get(*col).is_some_and(|&n| n > 0) {
         covered[*col] -= 1;
         place(cells, col, String::new());
     }
 }
 
-/// The `tag` elements that belong to `table` itself: descendants whose
-/// nearest enclosing table is this one.
-fn own<'a>(table: ElementRef<'a>, tag: &'a str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-    table.descendants().filter_map(ElementRef::wrap).filter(move |e| {
-        e.value().name() == tag
-            && e.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "table").map(|a| a.id())
-                == Some(table.id())
+/// The rows of `table` itself: its `tr` children and those of its row
+/// groups (an HTML parser puts rows in a `tbody`), not the rows of tables
+/// nested in its cells.
+fn rows_of<'a>(table: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    let is = |name: &'static str| move |e: &ElementRef| e.value().name() == name;
+    table.children().filter_map(ElementRef::wrap).flat_map(move |e| {
+        let group = matches!(e.value().name(), "thead" | "tbody" | "tfoot");
+        let rows: Vec<ElementRef<'a>> = if group {
+            e.children().filter_map(ElementRef::wrap).filter(is("tr")).collect()
+        } else if e.value().name() == "tr" {
+            vec![e]
+        } else {
+            Vec::new()
+        };
+        rows
     })
 }
 
