@@ -32,6 +32,8 @@ fuzz_target!(|data: &[u8]| {
         org: None,
         period: None,
         encoding: "UTF-8",
+        format: document::Format::Tsv,
+        warnings: Vec::new(),
         rows: vec![Row {
             index: 1,
             line: 1,
@@ -41,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
             issue: String::new(),
         }],
     };
-    for p in metrics::pair::pairs(&doc, &figures) {
+    for p in metrics::pair::pairs(&doc, &figures, &[]) {
         assert!(p.target < figures.len() && p.actual.is_none_or(|a| a < figures.len()));
     }
 });
