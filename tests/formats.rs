@@ -81,6 +81,7 @@ fn a_traditional_chinese_big5_page_reads_as_simplified() {
     let pred = extracted(&path, "tw-2023.big5");
     assert!(pred.iter().any(|r| r.unit == "个"), "units read as simplified characters");
     let score = eval::score_figures(&gold, &pred);
+    eprintln!("tw-2023.big5.html: {}", score.overall);
     assert!(
         score.overall.f1 >= 0.9,
         "Big5 page: {}\nmissed: {:#?}\nspurious: {:#?}",
