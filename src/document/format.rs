@@ -77,6 +77,20 @@ impl Format {
         }
     }
 
+    /// How the pages name the format.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Format::Tsv => "制表符分隔文本",
+            Format::Csv => "CSV 表格",
+            Format::Html => "网页",
+            Format::Markdown => "Markdown 表格",
+            Format::Xlsx => "Excel 工作簿",
+            Format::Docx => "Word 文档",
+            Format::Pdf => "PDF",
+            Format::Prose => "文字报告",
+        }
+    }
+
     /// File extensions of the format; `ingest` picks up every one of them
     /// when it walks a folder.
     pub fn extensions(self) -> &'static [&'static str] {

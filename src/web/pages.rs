@@ -459,10 +459,17 @@ pub fn document(site: &Site, doc: &str) -> Reply {
             Err(e) => return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "文档", "文档读取失败。", &e),
         };
         let h = &head.rows[0];
-        let facts = ["单位", "期间", "文件", "编码", "行数", "数字数", "读入时间"]
+        let facts = ["单位", "期间", "文件", "格式", "编码", "行数", "数字数", "读入时间"]
             .iter()
             .zip(&h[1..])
-            .map(|(k, v)| (k.to_string(), v.text()))
+            .map(|(&k, v)| {
+                let text = v.text();
+                let text = match k {
+                    "格式" => crate::document::Format::parse(&text).map_or(text, |f| f.chinese().to_owned()),
+                    _ => text,
+                };
+                (k.to_string(), text)
+            })
             .collect();
         let rows = match query_with(conn, sql::DOCUMENT_ROWS, [doc]) {
             Ok(f) => f,

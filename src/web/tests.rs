@@ -118,6 +118,7 @@ async fn document_and_row_pages() {
     let (status, _, body) = get(&app, "/docs/seed-2022").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(r#"href="/docs/seed-2022/rows/3""#));
+    assert!(body.contains("制表符分隔文本"), "the format is named in Chinese");
     let (status, _, body) = get(&app, "/docs/seed-2022/rows/3").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(r#"class="fig actual""#) && body.contains(">312辆</mark>"), "the figure is highlighted");
