@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
             issue: String::new(),
         }],
     };
-    for p in metrics::pair::pairs(&doc, &figures, &[]) {
+    for p in metrics::pairs_of(&doc, &figures) {
         assert!(p.target < figures.len() && p.actual.is_none_or(|a| a < figures.len()));
     }
 });

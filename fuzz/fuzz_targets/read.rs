@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(f.span.0 <= f.span.1 && f.span.1 <= cell_len, "span {:?} outside its cell ({cell_len} chars)", f.span);
         assert!(f.sentence_start <= f.span.0, "sentence starts after its figure");
     }
-    let pairs = metrics::pair::pairs(&doc, &figures, &[]);
+    let pairs = metrics::pairs_of(&doc, &figures);
     for p in &pairs {
         assert!(p.target < figures.len() && p.actual.is_none_or(|a| a < figures.len()));
     }
