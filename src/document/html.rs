@@ -18,6 +18,7 @@ use scraper::{ElementRef, Html as Page, Node, Selector};
 use super::Problem;
 use super::format::{Format, Input, Reader};
 use super::layout::{self, Cells, Layout, Record, Sheet};
+use super::markup::{BLOCK_TAGS, tidy_whitespace};
 
 pub struct Html;
 
@@ -209,31 +210,6 @@ fn rows_of<'a>(table: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> + 
     })
 }
 
-/// Elements that start a new line of text.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "tr",
-    "table",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "section",
-    "article",
-    "blockquote",
-    "pre",
-    "dd",
-    "dt",
-    "hr",
-];
-
 /// An element's text as a browser lays it out: block elements on lines of
 /// their own, whitespace runs collapsed to one space, lines trimmed, no
 /// script or style.
@@ -247,7 +223,7 @@ fn text_of(element: ElementRef) -> String {
                     let name = e.name();
                     if matches!(name, "script" | "style" | "noscript") {
                         skip_depth += 1;
-                    } else if BLOCKS.contains(&name) && node.id() != element.id() {
+                    } else if BLOCK_TAGS.contains(&name) && node.id() != element.id() {
                         out.push('\n');
                     }
                 }
@@ -259,28 +235,14 @@ fn text_of(element: ElementRef) -> String {
                     let name = e.name();
                     if matches!(name, "script" | "style" | "noscript") {
                         skip_depth -= 1;
-                    } else if BLOCKS.contains(&name) && node.id() != element.id() {
+                    } else if BLOCK_TAGS.contains(&name) && node.id() != element.id() {
                         out.push('\n');
                     }
                 }
             }
         }
     }
-    let mut text = String::with_capacity(out.len());
-    for line in out.split('\n') {
-        let collapsed = line
-            .split(|c: char| c.is_ascii_whitespace() || c == '\u{a0}')
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !collapsed.is_empty() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&collapsed);
-        }
-    }
-    text
+    tidy_whitespace(&out)
 }
 
 #[cfg(test)]

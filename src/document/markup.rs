@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 /// Tags that lay out text. Block tags start a new line so that list items,
 /// paragraphs and line breaks stay apart in the plain text.
-const BLOCK_TAGS: &[&str] = &[
+pub(super) const BLOCK_TAGS: &[&str] = &[
     "address",
     "article",
     "blockquote",
@@ -127,7 +127,7 @@ fn parse_tag(s: &str, comments_close: &mut bool) -> Option<(usize, bool)> {
 /// Markup's own whitespace (source line breaks, indentation) collapses to a
 /// single space, as a browser would show it; block boundaries become line
 /// breaks; blank lines and spaces at line ends go.
-fn tidy_whitespace(s: &str) -> String {
+pub(super) fn tidy_whitespace(s: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     for line in s.split('\n') {
         let collapsed = line
