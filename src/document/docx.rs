@@ -499,13 +499,9 @@ pub(crate) mod tests {
     }
 
     /// The shared format fixtures, when the checkout has them.
-    pub(crate) fn fixture(name: &str) -> Option<Vec<u8>> {
+    pub(crate) fn fixture(name: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name);
-        let bytes = std::fs::read(&path).ok();
-        if bytes.is_none() {
-            eprintln!("skipped: no {}", path.display());
-        }
-        bytes
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
     /// The seed's task cells, whitespace removed, to compare other formats with.
@@ -520,17 +516,20 @@ pub(crate) mod tests {
 
     #[test]
     fn seed_fixtures_read_as_the_seed() {
-        if let Some(bytes) = fixture("seed-2022.docx") {
+        {
+            let bytes = fixture("seed-2022.docx");
             let doc = parse_file("seed-2022", Some("docx"), &bytes, &ReadOptions::default()).unwrap();
             let tasks: Vec<_> = doc.rows.iter().map(|r| squeeze(&r.task)).collect();
             assert_eq!(tasks, seed_tasks());
             assert!(doc.org.is_some() && doc.title.is_some(), "{:?} {:?}", doc.title, doc.org);
         }
-        if let Some(bytes) = fixture("bad/truncated.docx") {
+        {
+            let bytes = fixture("bad/truncated.docx");
             let err = parse_file("t", Some("docx"), &bytes, &ReadOptions::default()).unwrap_err();
             assert!(matches!(err, Problem::Corrupt { format: Format::Docx, .. }), "{err:?}");
         }
-        if let Some(bytes) = fixture("bad/no-table.docx") {
+        {
+            let bytes = fixture("bad/no-table.docx");
             let err = parse_file("n", Some("docx"), &bytes, &ReadOptions::default()).unwrap_err();
             assert!(matches!(err, Problem::NoTable(Format::Docx)), "{err:?}");
         }

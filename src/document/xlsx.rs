@@ -478,7 +478,8 @@ mod tests {
     #[test]
     fn seed_fixtures_read_as_the_seed() {
         use crate::document::docx::tests::{fixture, seed_tasks, squeeze};
-        if let Some(bytes) = fixture("seed-2022.xlsx") {
+        {
+            let bytes = fixture("seed-2022.xlsx");
             let doc = parse_file("seed-2022", Some("xlsx"), &bytes, &ReadOptions::default()).unwrap();
             let tasks: Vec<_> = doc.rows.iter().map(|r| squeeze(&r.task)).collect();
             assert_eq!(tasks, seed_tasks());
@@ -486,11 +487,13 @@ mod tests {
             assert_eq!(dimensions[..6], ["党的建设"; 6]);
             assert_eq!(dimensions[6..], ["重点任务"; 25]);
         }
-        if let Some(bytes) = fixture("bad/truncated.xlsx") {
+        {
+            let bytes = fixture("bad/truncated.xlsx");
             let err = parse_file("t", Some("xlsx"), &bytes, &ReadOptions::default()).unwrap_err();
             assert!(matches!(err, Problem::Corrupt { format: Format::Xlsx, .. }), "{err:?}");
         }
-        if let Some(bytes) = fixture("bad/formulas-only.xlsx") {
+        {
+            let bytes = fixture("bad/formulas-only.xlsx");
             let err = parse_file("f", Some("xlsx"), &bytes, &ReadOptions::default()).unwrap_err();
             assert!(matches!(err, Problem::NoTable(Format::Xlsx)), "{err:?}");
         }
