@@ -297,7 +297,7 @@ fn write_hostile_files(data: &Path) -> Vec<Case> {
     );
     f.write("spans.html", Expect::Either, spans);
     f.write("deep-arrays.pdf", Expect::Refused, deep_pdf());
-    f.write("zip-header.docx", Expect::Refused, b"PK\x03\x04word/document.xml".to_vec());
+    f.write("zip-header.docx", Expect::Refused, b"PK\x03\x04word/document.xml");
 
     // Shapes: very wide, very long, no data, only a title.
     let wide_line = |i: usize| format!("\t新建平台{}个\t完成\t无{}\n", 100 + i, "\tx".repeat(4997));
