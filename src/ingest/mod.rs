@@ -26,10 +26,20 @@ pub use derive::{Kept, MetricsSummary, refresh_metrics, refresh_metrics_with};
 /// line is always read, whatever its name: the format is recognised from
 /// the content.
 pub fn is_report(path: &Path) -> bool {
-    document::extension(path).is_some_and(|ext| {
+    let readable = document::extension(path).is_some_and(|ext| {
         let ext = ext.to_ascii_lowercase();
         document::format::extensions().any(|e| e == ext)
-    })
+    });
+    readable && !is_folder_notes(path)
+}
+
+/// A folder's own notes (`README.md`, `SOURCES.md`, `LICENSE.txt` …) sit
+/// beside the reports in the same formats, and are not reports: `.md` and
+/// `.txt` are report formats now. Named on the command line, they are read.
+fn is_folder_notes(path: &Path) -> bool {
+    const NOTES: &[&str] = &["readme", "sources", "license", "licence", "changelog", "notice", "copying"];
+    let stem = document::id_for(path).to_ascii_lowercase();
+    NOTES.contains(&stem.as_str())
 }
 
 /// Documents per transaction: large enough that commits are cheap, small
@@ -376,4 +386,19 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// derived tables so that editing the catalogue triggers a refresh.
 pub fn fingerprint(text: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_of_every_format_are_picked_up_and_a_folders_notes_are_not() {
+        for report in ["a.txt", "b.TSV", "c.html", "d.md", "e.xlsx", "f.docx", "g.pdf", "h.csv", "readme-2022.txt"] {
+            assert!(is_report(Path::new(report)), "{report}");
+        }
+        for other in ["README.md", "SOURCES.md", "LICENSE.txt", "metrics.toml", "photo.png", "noext"] {
+            assert!(!is_report(Path::new(other)), "{other}");
+        }
+    }
 }
