@@ -8,23 +8,18 @@
 //! ordinary punctuation.
 
 use super::Problem;
-use super::format::{Format, Input, Reader};
+use super::format::{Input, Reader};
 use super::layout::{Cells, Layout, Sheet};
 
 /// A delimited-text reader.
 pub struct Delimited {
     delimiter: u8,
-    format: Format,
 }
 
-pub static TSV: Delimited = Delimited { delimiter: b'\t', format: Format::Tsv };
-pub static CSV: Delimited = Delimited { delimiter: b',', format: Format::Csv };
+pub static TSV: Delimited = Delimited { delimiter: b'\t' };
+pub static CSV: Delimited = Delimited { delimiter: b',' };
 
 impl Reader for Delimited {
-    fn format(&self) -> Format {
-        self.format
-    }
-
     /// Tabs: some line holds one between text. Commas: two of the first
     /// lines with text hold two or more ASCII commas, as a table's rows do
     /// and prose (which writes `，`) does not. A file named `.csv` goes

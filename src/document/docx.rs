@@ -27,10 +27,6 @@ pub struct Docx;
 const DOCUMENT: &str = "word/document.xml";
 
 impl Reader for Docx {
-    fn format(&self) -> Format {
-        Format::Docx
-    }
-
     fn sniff(&self, input: &Input) -> bool {
         is_zip(input.bytes) && contains(input.bytes, DOCUMENT.as_bytes())
     }

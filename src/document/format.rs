@@ -157,8 +157,6 @@ impl<'a> Input<'a> {
 
 /// Reads one format: bytes in, sheets of cells out.
 pub trait Reader: Sync {
-    fn format(&self) -> Format;
-
     /// Could the content be this format? Cheap, from the first bytes or
     /// the text's shape; a yes is only a candidacy, `read` decides.
     fn sniff(&self, input: &Input) -> bool;
@@ -168,31 +166,15 @@ pub trait Reader: Sync {
     fn read(&self, input: &Input) -> Result<Layout, Problem>;
 }
 
-/// What the first bytes say for sure: a PDF, or a ZIP archive (Word or
-/// Excel, told apart by the names of its parts), or an OLE2 container
-/// (legacy Excel; a legacy Word file is refused).
-fn container(bytes: &[u8], ext: Option<&str>) -> Option<Result<Format, Problem>> {
-    let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
-        return Some(Ok(Format::Pdf));
-    }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        let has = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
-        return Some(if has(b"word/document.xml") {
-            Ok(Format::Docx)
-        } else if has(b"xl/workbook.xml") || has(b"content.xml") {
-            Ok(Format::Xlsx)
-        } else {
-            match ext.and_then(Format::for_extension) {
-                Some(f @ (Format::Docx | Format::Xlsx)) => Ok(f),
-                _ => Err(Problem::Unsupported(
-                    "a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file".to_owned(),
-                )),
-            }
-        });
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Some(match ext.map(str::to_ascii_lowercase).as_deref() {
+/// What the first bytes say for sure: an OLE2 container (legacy Excel, or
+/// a password-protected Office file; a legacy Word file is refused), or a
+/// format whose reader recognises its bytes (a PDF; a ZIP archive holding a
+/// Word or an Excel part), or another ZIP archive, named by its extension.
+fn container(input: &Input, ext: Option<&str>) -> Option<Result<Format, Problem>> {
+    let bytes = input.bytes;
+    let ext = ext.map(str::to_ascii_lowercase);
+    if bytes.starts_with(&xlsx::OLE2) {
+        return Some(match ext.as_deref() {
             Some("doc") => {
                 Err(Problem::Unsupported("a legacy Word file (.doc); save it as .docx or PDF and try again".to_owned()))
             }
@@ -201,13 +183,24 @@ fn container(bytes: &[u8], ext: Option<&str>) -> Option<Result<Format, Problem>>
             _ => Ok(Format::Xlsx),
         });
     }
+    if let Some(format) = [Format::Pdf, Format::Docx, Format::Xlsx].into_iter().find(|f| f.reader().sniff(input)) {
+        return Some(Ok(format));
+    }
+    if docx::is_zip(bytes) || bytes.starts_with(b"PK\x05\x06") {
+        return Some(match ext.as_deref().and_then(Format::for_extension) {
+            Some(f @ (Format::Docx | Format::Xlsx)) => Ok(f),
+            _ => Err(Problem::Unsupported(
+                "a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file".to_owned(),
+            )),
+        });
+    }
     None
 }
 
 /// Reads a file's bytes with the reader its content and extension choose.
 pub fn read(bytes: &[u8], ext: Option<&str>, options: &ReadOptions) -> Result<(Format, Layout), Problem> {
     let input = Input::new(bytes, options);
-    if let Some(format) = container(bytes, ext) {
+    if let Some(format) = container(&input, ext) {
         let format = format?;
         return found(format, format.reader().read(&input)?);
     }
@@ -258,10 +251,13 @@ mod tests {
 
     #[test]
     fn containers_are_told_by_their_bytes() {
+        let options = ReadOptions::default();
+        let container = |bytes: &[u8], ext| container(&Input::new(bytes, &options), ext);
         assert!(matches!(container(b"%PDF-1.7\n", Some("txt")), Some(Ok(Format::Pdf))));
         let docx = b"PK\x03\x04....word/document.xml....";
         assert!(matches!(container(docx, Some("xlsx")), Some(Ok(Format::Docx))));
         assert!(matches!(container(b"PK\x03\x04 nothing", Some("zip")), Some(Err(Problem::Unsupported(_)))));
+        assert!(matches!(container(b"PK\x03\x04 nothing", Some("XLSX")), Some(Ok(Format::Xlsx))));
         assert!(container("自查表\t任务".as_bytes(), Some("pdf")).is_none());
     }
 }

@@ -16,17 +16,13 @@
 use scraper::{ElementRef, Html as Page, Node, Selector};
 
 use super::Problem;
-use super::format::{Format, Input, Reader};
+use super::format::{Input, Reader};
 use super::layout::{self, Cells, Layout, Record, Sheet};
 use super::markup::{BLOCK_TAGS, tidy_whitespace};
 
 pub struct Html;
 
 impl Reader for Html {
-    fn format(&self) -> Format {
-        Format::Html
-    }
-
     /// The text opens with markup and names an HTML element early on.
     fn sniff(&self, input: &Input) -> bool {
         let Ok(decoded) = input.text() else { return false };

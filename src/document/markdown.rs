@@ -8,16 +8,12 @@
 //! them. The `|---|` line under the header is not a row.
 
 use super::Problem;
-use super::format::{Format, Input, Reader};
+use super::format::{Input, Reader};
 use super::layout::{Cells, Layout, Sheet};
 
 pub struct Markdown;
 
 impl Reader for Markdown {
-    fn format(&self) -> Format {
-        Format::Markdown
-    }
-
     /// Some table row is followed by a `|---|` delimiter line.
     fn sniff(&self, input: &Input) -> bool {
         let Ok(decoded) = input.text() else { return false };

@@ -44,10 +44,6 @@ use super::layout::{self, Cells, Layout, Sheet};
 pub struct Pdf;
 
 impl Reader for Pdf {
-    fn format(&self) -> Format {
-        Format::Pdf
-    }
-
     fn sniff(&self, input: &Input) -> bool {
         let head = &input.bytes[..input.bytes.len().min(1024)];
         head.windows(5).any(|w| w == b"%PDF-")

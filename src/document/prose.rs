@@ -13,7 +13,7 @@
 //! preamble, not rows.
 
 use super::Problem;
-use super::format::{Format, Input, Reader};
+use super::format::{Input, Reader};
 use super::layout::{Cells, Layout, Role, Sheet};
 
 pub struct Prose;
@@ -35,10 +35,6 @@ const ISSUE_LABELS: &[&str] = &["存在问题及原因", "存在的问题", "存
 const TASK_LABELS: &[&str] = &["年度目标", "任务目标", "目标任务", "工作任务", "工作目标", "年度任务"];
 
 impl Reader for Prose {
-    fn format(&self) -> Format {
-        Format::Prose
-    }
-
     /// Any text: the last reader tried, and the one whose refusal says
     /// what a readable text looks like.
     fn sniff(&self, input: &Input) -> bool {

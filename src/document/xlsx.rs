@@ -23,13 +23,9 @@ use super::layout::{Cells, Layout, Sheet};
 
 pub struct Xlsx;
 
-const OLE2: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(super) const OLE2: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 impl Reader for Xlsx {
-    fn format(&self) -> Format {
-        Format::Xlsx
-    }
-
     fn sniff(&self, input: &Input) -> bool {
         let bytes = input.bytes;
         bytes.starts_with(&OLE2)
