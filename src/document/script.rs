@@ -14,27 +14,31 @@ use super::layout::Layout;
 /// in traditional ones: at least 3 characters and 2% of its Chinese
 /// characters change. Returns whether it did.
 pub fn simplify(layout: &mut Layout) -> bool {
+    // Each cell is converted once: the converted text both decides and,
+    // when it does, replaces the cell.
     let (mut hanzi, mut changed) = (0usize, 0usize);
-    for cell in cells(layout) {
-        let converted = fast2s::convert(cell);
-        for (a, b) in cell.chars().zip(converted.chars()) {
-            if is_hanzi(a) {
-                hanzi += 1;
-                changed += usize::from(a != b);
+    let converted: Vec<String> = cells(layout)
+        .map(|cell| {
+            let simplified = fast2s::convert(cell);
+            for (a, b) in cell.chars().zip(simplified.chars()) {
+                if is_hanzi(a) {
+                    hanzi += 1;
+                    changed += usize::from(a != b);
+                }
             }
-        }
-    }
+            simplified
+        })
+        .collect();
     if changed < 3 || changed * 50 < hanzi {
         return false;
     }
+    let mut converted = converted.into_iter();
     for sheet in &mut layout.sheets {
         if let Some(name) = &mut sheet.name {
             *name = fast2s::convert(name);
         }
-        for row in &mut sheet.rows {
-            for cell in &mut row.cells {
-                *cell = fast2s::convert(cell);
-            }
+        for cell in sheet.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+            *cell = converted.next().expect("one converted text per cell");
         }
     }
     true
