@@ -611,9 +611,6 @@ const HEADER_WORDS: &[&str] = &[
     "指标",
 ];
 
-/// Header words of the task column, the one a continued row leaves empty.
-const TASK_WORDS: &[&str] = &["自查内容", "年度任务", "任务", "目标", "事项", "内容", "工作", "指标"];
-
 fn is_header_line(line: &Line) -> bool {
     line.fragments(0.8)
         .iter()
@@ -1039,13 +1036,14 @@ fn join_pieces(pieces: &[Piece], spacing: f32, extent: Option<(f32, f32)>) -> St
     out
 }
 
-/// The column whose header names the task (自查内容, 任务 …), else the
+/// The column the shared layout reads as the task ([`layout::role_of`]:
+/// 自查内容, 任务 …), else the
 /// first one not numbering the rows.
 fn task_column(header: &[String]) -> usize {
     let compact: Vec<String> = header.iter().map(|h| h.chars().filter(|c| !c.is_whitespace()).collect()).collect();
     compact
         .iter()
-        .position(|h| !h.contains("维度") && TASK_WORDS.iter().any(|w| h.contains(w)))
+        .position(|h| layout::role_of(h) == Some(layout::Role::Task))
         .or_else(|| compact.iter().position(|h| !h.is_empty() && !h.contains("序号") && !h.contains("维度")))
         .unwrap_or(0)
 }
