@@ -1037,8 +1037,7 @@ fn join_pieces(pieces: &[Piece], spacing: f32, extent: Option<(f32, f32)>) -> St
 }
 
 /// The column the shared layout reads as the task ([`layout::role_of`]:
-/// 自查内容, 任务 …), else the
-/// first one not numbering the rows.
+/// 自查内容, 任务 …), else the first one not numbering the rows.
 fn task_column(header: &[String]) -> usize {
     let compact: Vec<String> = header.iter().map(|h| h.chars().filter(|c| !c.is_whitespace()).collect()).collect();
     compact
