@@ -16,6 +16,10 @@
 //! `dashboard` turns dashboard files into drawn panels, and `web` serves
 //! it all over HTTP.
 //!
+//! Documents and metrics are named by [`DocId`] and [`MetricId`] (module
+//! `id`): both are text, and the type says which one a field or an
+//! argument carries.
+//!
 //! The modules that need DuckDB (`store`, and `ingest`, `frame`,
 //! `dashboard`, `web` above it) are behind the `db` feature, on by default.
 //! Without it (`default-features = false`) the crate is reading,
@@ -31,6 +35,7 @@ pub mod eval;
 pub mod extract;
 #[cfg(feature = "db")]
 pub mod frame;
+pub mod id;
 #[cfg(feature = "db")]
 pub mod ingest;
 pub mod lexicon;
@@ -44,3 +49,5 @@ pub mod sql;
 pub mod store;
 #[cfg(feature = "db")]
 pub mod web;
+
+pub use id::{DocId, MetricId};

@@ -7,6 +7,8 @@
 //! [`Route::parse`] reads each link back and [`Route::file`] says where
 //! the snapshot put that page, or that it holds no such page.
 
+use crate::id::{DocId, MetricId};
+
 /// A path segment, percent-encoded: every URL's variable parts go
 /// through this one function.
 pub fn encode(segment: &str) -> String {
@@ -28,11 +30,11 @@ pub enum Route {
         file: String,
     },
     Metrics,
-    Metric(String),
+    Metric(MetricId),
     Review,
-    Document(String),
+    Document(DocId),
     Row {
-        doc: String,
+        doc: DocId,
         row: u32,
     },
     Status,
@@ -87,10 +89,10 @@ impl Route {
             Route::Dashboard(name) => format!("/d/{}", encode(name)),
             Route::PanelFile { dashboard, file } => format!("/d/{}/panels/{}", encode(dashboard), encode(file)),
             Route::Metrics => "/metrics".into(),
-            Route::Metric(id) => format!("/metrics/{}", encode(id)),
+            Route::Metric(id) => format!("/metrics/{}", encode(id.as_str())),
             Route::Review => "/review".into(),
-            Route::Document(doc) => format!("/docs/{}", encode(doc)),
-            Route::Row { doc, row } => format!("/docs/{}/rows/{row}", encode(doc)),
+            Route::Document(doc) => format!("/docs/{}", encode(doc.as_str())),
+            Route::Row { doc, row } => format!("/docs/{}/rows/{row}", encode(doc.as_str())),
             Route::Status => "/status".into(),
             Route::Snapshots => "/snapshots".into(),
             Route::Console(link) => {
@@ -137,11 +139,11 @@ impl Route {
             Route::Index => "index.html".into(),
             Route::Dashboard(name) => format!("d-{}.html", encode(name)),
             Route::Metrics => "metrics.html".into(),
-            Route::Metric(id) => format!("m-{}.html", encode(id)),
+            Route::Metric(id) => format!("m-{}.html", encode(id.as_str())),
             Route::Review => "review.html".into(),
-            Route::Document(doc) => format!("doc-{}.html", encode(doc)),
+            Route::Document(doc) => format!("doc-{}.html", encode(doc.as_str())),
             // Rows are anchors of their document's page.
-            Route::Row { doc, row } => format!("doc-{}.html#r{row}", encode(doc)),
+            Route::Row { doc, row } => format!("doc-{}.html#r{row}", encode(doc.as_str())),
             _ => return None,
         })
     }

@@ -16,7 +16,7 @@ fn predicted(path: &Path) -> (Vec<Record>, Vec<PairRecord>) {
         .iter()
         .map(|f| {
             let mut v = serde_json::to_value(f).unwrap();
-            v["doc"] = doc.id.clone().into();
+            v["doc"] = doc.id.as_str().into();
             v.to_string() + "\n"
         })
         .collect();

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     check(&figures, task);
     figures.extend(status_figures);
     let doc = Document {
-        id: "fuzz".to_owned(),
+        id: "fuzz".into(),
         title: None,
         org: None,
         period: None,

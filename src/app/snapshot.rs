@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use super::{AppError, Paths, generation};
 use crate::frame::Frame;
+use crate::id::{DocId, MetricId};
 use crate::store::{Changes, SnapshotRecord, Store, StoreError};
 use crate::web::{self, Route, Site};
 
@@ -68,7 +69,7 @@ struct Manifest<'a> {
 
 #[derive(Serialize)]
 struct ManifestDocument {
-    id: String,
+    id: DocId,
     title: String,
     path: String,
     sha256: String,
@@ -76,7 +77,7 @@ struct ManifestDocument {
 
 #[derive(Serialize)]
 struct ManifestMetric {
-    id: String,
+    id: MetricId,
     name: String,
     unit: String,
 }
@@ -151,7 +152,7 @@ fn write_folder(
         let pages = stmt
             .query_map([], |r| {
                 let (kind, id): (String, String) = (r.get(0)?, r.get(1)?);
-                Ok(if kind == "metric" { Route::Metric(id) } else { Route::Document(id) })
+                Ok(if kind == "metric" { Route::Metric(id.into()) } else { Route::Document(id.into()) })
             })
             .map_err(StoreError::from)?;
         for page in pages {

@@ -10,6 +10,7 @@ use super::{Format, data_dir, number, paths_or_default, table};
 use zhibiao::document::Document;
 use zhibiao::extract::{self, Figure};
 use zhibiao::frame::spreadsheet_safe;
+use zhibiao::id::{DocId, MetricId};
 use zhibiao::ingest;
 use zhibiao::metrics;
 use zhibiao::metrics::catalogue::Catalogue;
@@ -67,7 +68,7 @@ fn without_label<S: serde::Serializer>(f: &&Figure, s: S) -> Result<S::Ok, S::Er
 /// A figure as FORMAT.md writes it, with its document.
 #[derive(Serialize)]
 struct FigureLine<'a> {
-    doc: &'a str,
+    doc: &'a DocId,
     #[serde(flatten, serialize_with = "without_label")]
     figure: &'a Figure,
     /// What the figure counts, as the derivation names it.
@@ -75,7 +76,7 @@ struct FigureLine<'a> {
     /// When the figure holds (FORMAT.md's period key).
     period: Option<String>,
     /// Which metric it continues: equal across documents for one quantity.
-    metric: Option<&'a str>,
+    metric: Option<&'a MetricId>,
 }
 
 fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: Format) -> anyhow::Result<()> {
@@ -129,7 +130,7 @@ fn figure_lines(out: &mut impl Write, docs: &[(Document, Vec<Figure>)], format: 
                 figure,
                 label: meaning.map_or(figure.label.as_str(), |m| m.label.as_str()),
                 period: meaning.and_then(|m| m.period).map(|p| p.key()),
-                metric: meaning.and_then(|m| m.metric_id.as_deref()),
+                metric: meaning.and_then(|m| m.metric_id.as_ref()),
             };
             serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
@@ -143,7 +144,7 @@ fn figure_table(out: &mut impl Write, docs: &[(Document, Vec<Figure>)]) -> anyho
     for (doc, figures) in docs {
         for f in figures {
             t.add_row([
-                doc.id.clone(),
+                doc.id.to_string(),
                 f.row.to_string(),
                 f.col.as_str().to_owned(),
                 f.text.clone(),
@@ -182,7 +183,7 @@ struct Side<'a> {
 /// A target–actual pair as FORMAT.md writes it.
 #[derive(Serialize)]
 struct PairLine<'a> {
-    doc: &'a str,
+    doc: &'a DocId,
     row: u32,
     metric: &'a str,
     target: Side<'a>,
@@ -250,7 +251,7 @@ fn pair_table(out: &mut impl Write, docs: &[(Document, Vec<Figure>)]) -> anyhow:
         for p in doc_pairs(doc, figures) {
             let target = &figures[p.target];
             t.add_row([
-                doc.id.clone(),
+                doc.id.to_string(),
                 target.row.to_string(),
                 target.label.clone(),
                 target.text.clone(),

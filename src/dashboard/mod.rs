@@ -250,7 +250,7 @@ impl View<'_> {
             .map(|(key, rows)| {
                 let caption =
                     self.named(rows[0], self.p.column(Role::Label).unwrap_or("metric")).unwrap_or(key.clone());
-                let link = self.named(rows[0], "metric_id").map(|m| Route::Metric(m).path());
+                let link = self.named(rows[0], "metric_id").map(|m| Route::Metric(m.into()).path());
                 Figure { caption: Some(caption), link, svg: self.chart(&rows, chart::width_for(0.62)) }
             })
             .collect()
@@ -532,9 +532,9 @@ pub fn table(frame: &Frame, columns: Option<&[String]>) -> TableView {
                 .map(|&i| {
                     let name = frame.columns[i].as_str();
                     let link = match (name, metric_col) {
-                        ("metric", Some(m)) if !row[m].is_null() => Some(Route::Metric(row[m].text()).path()),
+                        ("metric", Some(m)) if !row[m].is_null() => Some(Route::Metric(row[m].text().into()).path()),
                         ("title" | "id", _) if frame.column("id").is_some() && frame.column("row").is_none() => {
-                            frame.column("id").map(|c| Route::Document(row[c].text()).path())
+                            frame.column("id").map(|c| Route::Document(row[c].text().into()).path())
                         }
                         _ => None,
                     };
@@ -559,9 +559,9 @@ pub fn row_link(frame: &Frame, row: &[Cell]) -> Option<String> {
         (Some(d), Some(r)) if !d.is_empty() && r != "0" => {
             let anchor = get("figure_seq").or_else(|| get("actual_seq")).map(|s| format!("#f{s}")).unwrap_or_default();
             let row = r.parse().ok()?;
-            Some(format!("{}{anchor}", Route::Row { doc: d, row }.path()))
+            Some(format!("{}{anchor}", Route::Row { doc: d.into(), row }.path()))
         }
-        _ => get("metric_id").map(|m| Route::Metric(m).path()),
+        _ => get("metric_id").map(|m| Route::Metric(m.into()).path()),
     }
 }
 

@@ -32,6 +32,8 @@ pub use format::Format;
 use layout::{Layout, Record, Role};
 pub use period::Period;
 
+use crate::id::DocId;
+
 /// Which column of the table a cell came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -86,7 +88,7 @@ impl Row {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Document {
     /// The file name without its extension: the id every figure refers to.
-    pub id: String,
+    pub id: DocId,
     pub title: Option<String>,
     /// The reporting organisation, from the title (text before the year).
     pub org: Option<String>,
@@ -176,8 +178,8 @@ pub struct ReadError {
 }
 
 /// The id a file's document gets: its name without the extension.
-pub fn id_for(path: &Path) -> String {
-    path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned())
+pub fn id_for(path: &Path) -> DocId {
+    DocId::new(path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned()))
 }
 
 /// Megabytes for messages, rounded up so that a file just over a limit
@@ -213,7 +215,7 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
 pub fn read(path: &Path) -> Result<Document, ReadError> {
     let fail = |problem: Problem| ReadError { path: path.to_owned(), problem };
     let bytes = read_bytes(path, MAX_FILE_BYTES).map_err(fail)?;
-    parse_file(&id_for(path), extension(path), &bytes, &ReadOptions::default()).map_err(fail)
+    parse_file(id_for(path), extension(path), &bytes, &ReadOptions::default()).map_err(fail)
 }
 
 /// A path's extension, for choosing among the readers its content allows.
@@ -221,24 +223,29 @@ pub fn extension(path: &Path) -> Option<&str> {
     path.extension().and_then(|e| e.to_str())
 }
 
-/// Parses a report from its bytes alone.
-pub fn parse(id: &str, bytes: &[u8]) -> Result<Document, Problem> {
+/// Parses a report from its bytes alone, as the document `id`.
+pub fn parse(id: impl Into<DocId>, bytes: &[u8]) -> Result<Document, Problem> {
     parse_file(id, None, bytes, &ReadOptions::default())
 }
 
 /// Parses a report from its bytes, the extension `ext` breaking ties
-/// between formats the content allows.
-pub fn parse_file(id: &str, ext: Option<&str>, bytes: &[u8], options: &ReadOptions) -> Result<Document, Problem> {
+/// between formats the content allows, as the document `id`.
+pub fn parse_file(
+    id: impl Into<DocId>,
+    ext: Option<&str>,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Document, Problem> {
     let (format, mut layout) = format::read(bytes, ext, options)?;
     if script::simplify(&mut layout) {
         layout.warnings.push("traditional characters read as simplified ones".to_owned());
     }
-    assemble(id, format, layout)
+    assemble(id.into(), format, layout)
 }
 
 /// Turns a reader's sheets into the document's rows: each sheet's header
 /// says which cell is the task, the status, the issue, the dimension.
-fn assemble(id: &str, format: Format, layout: Layout) -> Result<Document, Problem> {
+fn assemble(id: DocId, format: Format, layout: Layout) -> Result<Document, Problem> {
     let Layout { sheets, encoding, mut warnings } = layout;
     let mut title: Option<String> = None;
     let mut filed_by: Option<String> = None;
@@ -327,7 +334,7 @@ fn assemble(id: &str, format: Format, layout: Layout) -> Result<Document, Proble
     }
     let period = title.as_deref().and_then(period::find);
     let org = filed_by.or_else(|| title.as_deref().and_then(org_of));
-    Ok(Document { id: id.to_owned(), title, org, period, encoding, format, rows, warnings })
+    Ok(Document { id, title, org, period, encoding, format, rows, warnings })
 }
 
 impl Row {

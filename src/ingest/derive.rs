@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use crate::document::Document;
 use crate::extract::Figure;
+use crate::id::DocId;
 use crate::metrics::{self, Derived, catalogue::Catalogue};
 use crate::store::{Store, StoreError};
 
@@ -43,7 +44,7 @@ pub struct MetricsSummary {
 pub struct Kept {
     readings: metrics::Readings,
     /// Each document by id, with the content hash it was stored with.
-    documents: HashMap<String, Stored>,
+    documents: HashMap<DocId, Stored>,
     /// The derived tables as last written, and the token written with them.
     derived: Option<(String, Derived)>,
 }
@@ -116,10 +117,10 @@ pub fn refresh_metrics_with(
 /// Every stored document with its content hash, in the order
 /// [`Store::documents`] gives: those `kept` holds with the stored hash from
 /// there, the others read back (and kept).
-fn documents(store: &Store, kept: &mut HashMap<String, Stored>) -> Result<Vec<Stored>, StoreError> {
+fn documents(store: &Store, kept: &mut HashMap<DocId, Stored>) -> Result<Vec<Stored>, StoreError> {
     let stored = store.stored()?;
     kept.retain(|id, (hash, _)| stored.get(id).is_some_and(|s| &s.content_hash == hash));
-    let missing: Vec<String> = stored.keys().filter(|id| !kept.contains_key(*id)).cloned().collect();
+    let missing: Vec<DocId> = stored.keys().filter(|id| !kept.contains_key(*id)).cloned().collect();
     if !missing.is_empty() {
         let read = if missing.len() == stored.len() { store.documents()? } else { store.documents_among(&missing)? };
         for doc in read {

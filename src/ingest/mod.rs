@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::document::{self, Document, Problem, ReadError};
 use crate::extract::{self, Figure, Kind};
+use crate::id::DocId;
 use crate::store::{Prepared, Store, StoreError, StoredDoc};
 
 mod derive;
@@ -38,7 +39,7 @@ pub fn is_report(path: &Path) -> bool {
 /// `.txt` are report formats now. Named on the command line, they are read.
 fn is_folder_notes(path: &Path) -> bool {
     const NOTES: &[&str] = &["readme", "sources", "license", "licence", "changelog", "notice", "copying"];
-    let stem = document::id_for(path).to_ascii_lowercase();
+    let stem = document::id_for(path).as_str().to_ascii_lowercase();
     NOTES.contains(&stem.as_str())
 }
 
@@ -185,7 +186,7 @@ pub fn run_hashed(
 
     // Two files with the same name in different folders would be the same
     // document id: the first wins, the others are refused by name.
-    let mut owner: HashMap<String, &Path> = HashMap::new();
+    let mut owner: HashMap<DocId, &Path> = HashMap::new();
     let mut todo = Vec::with_capacity(files.len());
     for path in files {
         let id = document::id_for(path);
@@ -264,7 +265,7 @@ pub fn run_hashed(
 /// file for good, so `b/自查表.txt` never silently replaces the
 /// `a/自查表.txt` stored yesterday. A stored file that no longer exists
 /// has moved, and its new place takes the id over.
-fn taken_by_another(stored: &HashMap<String, StoredDoc>, id: &str, path: &Path) -> Option<String> {
+fn taken_by_another(stored: &HashMap<DocId, StoredDoc>, id: &DocId, path: &Path) -> Option<String> {
     let old = Path::new(&stored.get(id)?.path);
     if old == path || !old.is_file() {
         return None;
@@ -276,11 +277,11 @@ fn taken_by_another(stored: &HashMap<String, StoredDoc>, id: &str, path: &Path) 
 /// Parses a file's bytes and extracts its figures within the time budget.
 /// A panic (a bug met on some unforeseen text) becomes this file's error:
 /// one bad file never stops the others.
-pub fn mine(path: &Path, id: &str, bytes: &[u8], limits: Limits) -> Result<(Document, Vec<Figure>), ReadError> {
+pub fn mine(path: &Path, id: &DocId, bytes: &[u8], limits: Limits) -> Result<(Document, Vec<Figure>), ReadError> {
     let fail = |problem: Problem| ReadError { path: path.to_owned(), problem };
     let deadline = Instant::now() + Duration::from_secs(limits.max_seconds);
     let mined = std::panic::catch_unwind(|| {
-        let document = document::parse_file(id, document::extension(path), bytes, &limits.read)?;
+        let document = document::parse_file(id.clone(), document::extension(path), bytes, &limits.read)?;
         let figures = extract::figures_before(&document, deadline, limits.max_figures).map_err(|o| match o {
             extract::Overrun::Time => Problem::TooSlow { seconds: limits.max_seconds },
             extract::Overrun::Figures(n) => Problem::TooManyFigures { limit: n },
@@ -311,7 +312,7 @@ pub fn read_and_mine(path: &Path, limits: Limits) -> Result<(Document, Vec<Figur
 fn prepare(
     path: &Path,
     hash: Option<&str>,
-    stored: &HashMap<String, StoredDoc>,
+    stored: &HashMap<DocId, StoredDoc>,
     limits: Limits,
 ) -> Result<Option<Prepared>, ReadError> {
     let id = document::id_for(path);

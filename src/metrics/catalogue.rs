@@ -29,6 +29,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::identity;
+use crate::id::MetricId;
 
 /// Which way a metric improves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -143,7 +144,7 @@ fn default_comparator() -> Comparator {
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     /// Stable identifier used in URLs: ASCII letters, digits and `-`.
-    pub id: String,
+    pub id: MetricId,
     /// Display name, in the reports' language.
     pub name: String,
     /// Unit of the figures, as the extractor normalises them (`家`, `%`, `元`).
@@ -215,7 +216,7 @@ impl Catalogue {
         let mut seen = std::collections::HashSet::new();
         for m in &self.metrics {
             let at = line_of(text, &format!("\"{}\"", m.id));
-            if m.id.is_empty() || !m.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            if m.id.as_str().is_empty() || !m.id.as_str().chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err(format!("line {at}: metric id {:?} must be ASCII letters, digits and '-'", m.id));
             }
             if !seen.insert(m.id.as_str()) {

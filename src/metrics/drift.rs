@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Basis, Derived, identity, suggest};
 use crate::document::Period;
+use crate::id::MetricId;
 
 /// The least length, in characters, of a wording that others extend.
 const SHORTEST: usize = 4;
@@ -79,7 +80,7 @@ pub fn join(derived: &mut Derived) {
     if into.is_empty() {
         return;
     }
-    let target_of = |id: &str| -> String {
+    let target_of = |id: &str| -> MetricId {
         let mut id = id;
         let mut steps = 0;
         while let Some(next) = into.get(id) {
@@ -89,10 +90,10 @@ pub fn join(derived: &mut Derived) {
                 break;
             }
         }
-        id.to_owned()
+        MetricId::from(id)
     };
-    let rewrites: HashMap<String, String> = into.keys().map(|k| (k.to_string(), target_of(k))).collect();
-    let apply = |id: &mut String| {
+    let rewrites: HashMap<String, MetricId> = into.keys().map(|k| (k.to_string(), target_of(k))).collect();
+    let apply = |id: &mut MetricId| {
         if let Some(to) = rewrites.get(id.as_str()) {
             *id = to.clone();
         }
@@ -100,7 +101,7 @@ pub fn join(derived: &mut Derived) {
     derived.observations.iter_mut().for_each(|o| apply(&mut o.metric_id));
     derived.targets.iter_mut().for_each(|t| apply(&mut t.metric_id));
     derived.meanings.iter_mut().filter_map(|m| m.metric_id.as_mut()).for_each(apply);
-    derived.metrics.retain(|m| !rewrites.contains_key(&m.id));
+    derived.metrics.retain(|m| !rewrites.contains_key(m.id.as_str()));
 }
 
 /// Each metric found in text, with its reports and reported values.
@@ -111,7 +112,7 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
         .filter(|m| m.source == super::Source::Text)
         .map(|m| {
             let line = Line {
-                id: &m.id,
+                id: m.id.as_str(),
                 key: identity::key(&m.name),
                 wordings: Vec::new(),
                 family: identity::unit_family(&m.unit),
@@ -124,7 +125,7 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
         .collect();
     for o in &derived.observations {
         if let Some(line) = by_id.get_mut(o.metric_id.as_str()) {
-            line.reports.insert(&o.doc_id);
+            line.reports.insert(o.doc_id.as_str());
             if o.basis == Basis::Reported {
                 line.values.entry(o.period).or_insert(o.value);
             }
@@ -134,7 +135,7 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
     // normalised once.
     let mut keys: HashMap<&str, Option<String>> = HashMap::new();
     for meaning in &derived.meanings {
-        let Some(line) = meaning.metric_id.as_deref().and_then(|id| by_id.get_mut(id)) else { continue };
+        let Some(line) = meaning.metric_id.as_ref().and_then(|id| by_id.get_mut(id.as_str())) else { continue };
         if line.aggregation != ("", "") {
             continue;
         }
@@ -158,7 +159,7 @@ fn lines(derived: &Derived) -> Vec<Line<'_>> {
     let mut goals: HashMap<&str, BTreeMap<Period, f64>> = HashMap::new();
     for t in &derived.targets {
         if let Some(line) = by_id.get_mut(t.metric_id.as_str()) {
-            line.reports.insert(&t.doc_id);
+            line.reports.insert(t.doc_id.as_str());
             goals.entry(line.id).or_default().entry(t.period).or_insert(t.value);
         }
     }

@@ -9,6 +9,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::id::MetricId;
+
 /// Words that say when or how a quantity came about, not what it is.
 const MODIFIERS: &[&str] = &[
     "累计",
@@ -261,9 +263,9 @@ pub fn unit_family(unit: &str) -> &str {
 /// A stable identifier for a metric found in text: `m-` and eight hex
 /// digits of the hash of its key (see [`key`], with its aggregation) and
 /// unit family, so URLs and saved queries survive re-ingests.
-pub fn text_id(key: &str, unit: &str) -> String {
+pub fn text_id(key: &str, unit: &str) -> MetricId {
     let digest = Sha256::digest(format!("{key}\u{1f}{}", unit_family(unit)).as_bytes());
-    format!("m-{}", digest.iter().take(4).map(|b| format!("{b:02x}")).collect::<String>())
+    MetricId::new(format!("m-{}", digest.iter().take(4).map(|b| format!("{b:02x}")).collect::<String>()))
 }
 
 /// Similarity of two phrases, 0..=1: the Dice coefficient of their
@@ -336,7 +338,7 @@ mod tests {
         assert_eq!(text_id("技术合同", "项"), text_id("技术合同", "个"), "one family of counts");
         assert_ne!(text_id("平台", "个"), text_id("平台", "人"));
         assert_ne!(text_id("服务", "人"), text_id("服务", "人次"));
-        assert!(text_id("平台", "个").starts_with("m-"));
+        assert!(text_id("平台", "个").as_str().starts_with("m-"));
     }
 
     #[test]

@@ -25,13 +25,14 @@ use serde::Serialize;
 
 use crate::document::{Document, Period};
 use crate::extract::{Figure, Kind, Qualifier};
+use crate::id::{DocId, MetricId};
 use attain::{Judgement, Status};
 use catalogue::{Catalogue, Comparator, Direction};
 
 /// A metric: what is counted, in which unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metric {
-    pub id: String,
+    pub id: MetricId,
     pub name: String,
     pub unit: String,
     /// Unit values are shown in (`亿元`), and how many units it holds.
@@ -89,8 +90,8 @@ impl Basis {
 /// One value of a metric at one period, traced to its figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Observation {
-    pub metric_id: String,
-    pub doc_id: String,
+    pub metric_id: MetricId,
+    pub doc_id: DocId,
     pub row: u32,
     /// The figure (its 1-based seq in the document) the value comes from:
     /// for a derived value, the count or amount the rate applied to.
@@ -108,8 +109,8 @@ pub struct Observation {
 /// A target and how it was met.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
-    pub metric_id: String,
-    pub doc_id: String,
+    pub metric_id: MetricId,
+    pub doc_id: DocId,
     pub row: u32,
     pub period: Period,
     pub value: f64,
@@ -131,13 +132,13 @@ pub struct Target {
 /// fields FORMAT.md calls `metric` and `period`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Meaning {
-    pub doc_id: String,
+    pub doc_id: DocId,
     /// The figure's 1-based seq in its document.
     pub seq: u32,
     /// What it counts, as a reader would name it (its subject carried from
     /// the sentence, its indicator from the row).
     pub label: String,
-    pub metric_id: Option<String>,
+    pub metric_id: Option<MetricId>,
     pub period: Option<Period>,
 }
 
@@ -158,7 +159,7 @@ pub struct Input<'a> {
 }
 
 /// A label's metric as resolved for one aggregation, strictness and unit.
-type Resolved = (meaning::Aggregation, bool, String, Option<String>);
+type Resolved = (meaning::Aggregation, bool, String, Option<MetricId>);
 
 /// Labels too vague to name a metric; the row's task (an indicator name
 /// such as `大中型重点企业研究开发费用增速（%）`) names it instead.
@@ -166,7 +167,7 @@ pub(crate) const VAGUE: &[&str] = &["目标", "预定目标", "年度目标", "�
 
 struct Registry<'c> {
     catalogue: catalogue::Index<'c>,
-    metrics: BTreeMap<String, Metric>,
+    metrics: BTreeMap<MetricId, Metric>,
     /// Labels already resolved: the same wordings recur across reports.
     known: HashMap<String, Vec<Resolved>>,
     /// Wordings that a target and its answer showed to be one quantity
@@ -176,21 +177,21 @@ struct Registry<'c> {
 
 impl Registry<'_> {
     /// The metric of a figure named `label`, registering it on first use.
-    fn metric(&mut self, label: &str, unit: &str) -> Option<String> {
+    fn metric(&mut self, label: &str, unit: &str) -> Option<MetricId> {
         self.metric_of(label, unit, meaning::Aggregation::Level)
     }
 
     /// The metric of a figure named `label` aggregated as `agg`: a level,
     /// an increment, a total over years and the rates of change are
     /// different metrics of one name.
-    fn metric_of(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<String> {
+    fn metric_of(&mut self, label: &str, unit: &str, agg: meaning::Aggregation) -> Option<MetricId> {
         self.metric_worded(label, unit, agg, false)
     }
 
     /// [`Registry::metric_of`], with `strict` keeping every word of the
     /// label: the modifiers [`identity::normalise`] drops (`已完成`, `新建`)
     /// do tell two counts of one sentence apart.
-    fn metric_worded(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<String> {
+    fn metric_worded(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<MetricId> {
         // Looked up by the label without building a key: this runs for
         // every figure of every report.
         let found = self.known.get(label).and_then(|v| v.iter().find(|k| k.0 == agg && k.1 == strict && k.2 == unit));
@@ -202,7 +203,7 @@ impl Registry<'_> {
         id
     }
 
-    fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<String> {
+    fn resolve(&mut self, label: &str, unit: &str, agg: meaning::Aggregation, strict: bool) -> Option<MetricId> {
         // The catalogue names whole metrics: `新增X` is not the entry `X`.
         let name = if strict { identity::letters(label) } else { identity::normalise(label) };
         let entry = self.catalogue.lookup(&agg.name_in(&name, unit), unit);
@@ -489,7 +490,7 @@ pub fn derive_documents(docs: &[(Document, Vec<Figure>)], catalogue: &Catalogue)
 /// that one again and the others' readings are reused. Readings depend on
 /// a document alone, never on the others or on the catalogue.
 #[derive(Default)]
-pub struct Readings(HashMap<String, (String, Arc<Read>)>);
+pub struct Readings(HashMap<DocId, (String, Arc<Read>)>);
 
 /// Derives metrics, observations and targets from documents.
 pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
@@ -536,7 +537,7 @@ pub fn derive_with(
         // was done is written the same way every year (`全市有效期内高新技术
         // 企业数`) and the goal's shorter words (`高新技术企业数量`) would cut
         // the line.
-        let mut metric_for: HashMap<usize, String> = HashMap::new();
+        let mut metric_for: HashMap<usize, MetricId> = HashMap::new();
         for p in pairs {
             let t = &figures[p.target];
             let Some(own) = registry.metric_of(&named[p.target], &t.unit, aggs[p.target]) else { continue };
@@ -583,7 +584,7 @@ pub fn derive_with(
         }
 
         // Every reported or forecast figure is an observation of its metric.
-        let mut observed: HashMap<usize, (String, Period)> = HashMap::new();
+        let mut observed: HashMap<usize, (MetricId, Period)> = HashMap::new();
         for (i, f) in figures.iter().enumerate() {
             let basis = match f.kind {
                 Kind::Actual | Kind::Share | Kind::Growth => Basis::Reported,
@@ -780,7 +781,7 @@ fn apply_catalogue_targets(
                 None => {
                     targets.push(Target {
                         metric_id: id.clone(),
-                        doc_id: obs.map_or_else(String::new, |o| o.doc_id.clone()),
+                        doc_id: obs.map_or_else(DocId::default, |o| o.doc_id.clone()),
                         row: obs.map_or(0, |o| o.row),
                         period,
                         value: t.value,

@@ -22,11 +22,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{Basis, Derived, identity};
+use crate::id::{DocId, MetricId};
 
 /// One metric worth naming in the catalogue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
-    pub id: String,
+    pub id: MetricId,
     pub name: String,
     pub unit: String,
     pub display_unit: String,
@@ -34,7 +35,7 @@ pub struct Suggestion {
     pub wordings: Vec<String>,
     /// Reported values by period: (period label, value in display units,
     /// document, row).
-    pub values: Vec<(String, f64, String, u32)>,
+    pub values: Vec<(String, f64, DocId, u32)>,
     /// Why it is held for review, if it is.
     pub review: Option<String>,
 }
@@ -51,7 +52,7 @@ pub fn suggestions(derived: &Derived, min_documents: usize) -> Vec<Suggestion> {
             continue;
         }
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for meaning in derived.meanings.iter().filter(|x| x.metric_id.as_deref() == Some(m.id.as_str())) {
+        for meaning in derived.meanings.iter().filter(|x| x.metric_id.as_ref() == Some(&m.id)) {
             *counts.entry(meaning.label.as_str()).or_default() += 1;
         }
         let mut wordings: Vec<(&str, usize)> = counts.into_iter().filter(|(w, _)| !w.is_empty()).collect();
@@ -154,7 +155,7 @@ pub fn joins_to_toml(joins: &[Join]) -> String {
             }
         }
         let _ = writeln!(out, "# [[metric]]");
-        let _ = writeln!(out, "# id = {}", quoted(&a.id));
+        let _ = writeln!(out, "# id = {}", quoted(a.id.as_str()));
         let _ = writeln!(out, "# name = {}", quoted(&a.name));
         let _ = writeln!(out, "# unit = {}", quoted(&a.unit));
         let _ = writeln!(out, "# aliases = [{}, {}]", quoted(&a.name), quoted(&b.name));
@@ -184,7 +185,7 @@ pub fn to_toml(suggestions: &[Suggestion]) -> String {
                 writeln!(out, "#   {period}: {} {} ({doc} 第{row}行)", crate::numbers::plain(*value), s.display_unit);
         }
         let _ = writeln!(out, "[[metric]]");
-        let _ = writeln!(out, "id = {}", quoted(&s.id));
+        let _ = writeln!(out, "id = {}", quoted(s.id.as_str()));
         let _ = writeln!(out, "name = {}", quoted(&s.name));
         let _ = writeln!(out, "unit = {}", quoted(&s.unit));
         if s.display_unit != s.unit {

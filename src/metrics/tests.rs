@@ -207,7 +207,12 @@ fn joins_proposed_for_drifting_wordings_join_once_pasted() {
 
 /// The metric of the observation valued `v`.
 fn metric_of(d: &Derived, v: f64) -> &str {
-    &d.observations.iter().find(|o| (o.value - v).abs() < 1e-6).unwrap_or_else(|| panic!("no {v}: {d:?}")).metric_id
+    d.observations
+        .iter()
+        .find(|o| (o.value - v).abs() < 1e-6)
+        .unwrap_or_else(|| panic!("no {v}: {d:?}"))
+        .metric_id
+        .as_str()
 }
 
 #[test]

@@ -14,6 +14,7 @@ use duckdb::{Connection, params};
 
 use crate::document::{Column, Document, Format, Row, period};
 use crate::extract::{Figure, Kind, Qualifier};
+use crate::id::{DocId, MetricId};
 use crate::metrics::Derived;
 
 mod snapshots;
@@ -193,7 +194,7 @@ pub struct Store {
 /// One line of the `attainment` view.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AttainmentRow {
-    pub metric_id: String,
+    pub metric_id: MetricId,
     pub metric: String,
     pub unit: String,
     pub display_unit: String,
@@ -206,7 +207,7 @@ pub struct AttainmentRow {
     pub ratio: Option<f64>,
     pub status: String,
     pub shortfall: Option<f64>,
-    pub doc_id: String,
+    pub doc_id: DocId,
     pub row: i32,
     pub target_text: Option<String>,
     pub actual_text: Option<String>,
@@ -373,10 +374,10 @@ impl Store {
     }
 
     /// Content hash and source path of every stored document, by id.
-    pub fn stored(&self) -> Result<HashMap<String, StoredDoc>, StoreError> {
+    pub fn stored(&self) -> Result<HashMap<DocId, StoredDoc>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT id, content_hash, path FROM documents")?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, StoredDoc { content_hash: r.get(1)?, path: r.get(2)? })))?;
+            .query_map([], |r| Ok((r.get::<_, DocId>(0)?, StoredDoc { content_hash: r.get(1)?, path: r.get(2)? })))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -491,7 +492,7 @@ impl Store {
     /// [`Store::documents`] for the documents `ids` names only (in the same
     /// order): a refresh that kept the others from last time reads back
     /// what changed.
-    pub fn documents_among(&self, ids: &[String]) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
+    pub fn documents_among(&self, ids: &[DocId]) -> Result<Vec<(Document, Vec<Figure>)>, StoreError> {
         stage(&self.conn, "wanted", ids)?;
         let docs = self.read_documents(Some("wanted"));
         self.conn.execute_batch("DELETE FROM wanted")?;
@@ -504,14 +505,14 @@ impl Store {
         // `among` is one of this module's table names, never input.
         let filter = |column: &str| among.map_or(String::new(), |t| format!(" WHERE {column} IN (SELECT id FROM {t})"));
         let mut docs: Vec<(Document, Vec<Figure>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<DocId, usize> = HashMap::new();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT id, title, org, period, encoding, format FROM documents{} ORDER BY period NULLS FIRST, id",
             filter("id")
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
+            let id: DocId = r.get(0)?;
             let period: Option<String> = r.get(3)?;
             let encoding: String = r.get(4)?;
             let format: String = r.get(5)?;
@@ -539,7 +540,7 @@ impl Store {
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let Some(&i) = index.get(&r.get::<_, String>(0)?) else { continue };
+            let Some(&i) = index.get(r.get::<_, String>(0)?.as_str()) else { continue };
             docs[i].0.rows.push(Row {
                 index: r.get(1)?,
                 line: r.get::<_, i64>(2)? as usize,
@@ -556,7 +557,7 @@ impl Store {
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let Some(&i) = index.get(&r.get::<_, String>(0)?) else { continue };
+            let Some(&i) = index.get(r.get::<_, String>(0)?.as_str()) else { continue };
             let col: String = r.get(2)?;
             let qualifier: String = r.get(6)?;
             let kind: String = r.get(7)?;
@@ -612,9 +613,9 @@ impl Store {
         );
         let changed = previous.map(|p| {
             (
-                changed_keys(&p.metrics, &d.metrics, |m| &m.id),
-                changed_keys(&p.observations, &d.observations, |o| &o.doc_id),
-                changed_keys(&p.targets, &d.targets, |t| &t.doc_id),
+                changed_keys(&p.metrics, &d.metrics, |m| m.id.as_str()),
+                changed_keys(&p.observations, &d.observations, |o| o.doc_id.as_str()),
+                changed_keys(&p.targets, &d.targets, |t| t.doc_id.as_str()),
             )
         });
         let tx = self.conn.transaction()?;
@@ -630,7 +631,7 @@ impl Store {
         let wanted = |keys: Option<&HashSet<&str>>, key: &str| keys.is_none_or(|k| k.contains(key));
         {
             let mut app = tx.appender("metrics")?;
-            for m in d.metrics.iter().filter(|m| wanted(metrics, &m.id)) {
+            for m in d.metrics.iter().filter(|m| wanted(metrics, m.id.as_str())) {
                 app.append_row(params![
                     m.id,
                     m.name,
@@ -644,7 +645,7 @@ impl Store {
             }
             app.flush()?;
             let mut app = tx.appender("observations")?;
-            for o in d.observations.iter().filter(|o| wanted(observations, &o.doc_id)) {
+            for o in d.observations.iter().filter(|o| wanted(observations, o.doc_id.as_str())) {
                 app.append_row(params![
                     o.metric_id,
                     o.doc_id,
@@ -662,7 +663,7 @@ impl Store {
             }
             app.flush()?;
             let mut app = tx.appender("targets")?;
-            for t in d.targets.iter().filter(|t| wanted(targets, &t.doc_id)) {
+            for t in d.targets.iter().filter(|t| wanted(targets, t.doc_id.as_str())) {
                 app.append_row(params![
                     t.metric_id,
                     t.doc_id,

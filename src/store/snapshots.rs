@@ -11,6 +11,7 @@ use duckdb::params;
 use serde::Serialize;
 
 use super::{Store, StoreError};
+use crate::id::{DocId, MetricId};
 
 /// One snapshot taken.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,7 +28,7 @@ pub struct SnapshotRecord {
 /// One thing that changed between two snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
-    pub metric_id: String,
+    pub metric_id: MetricId,
     pub metric: String,
     pub period: String,
     /// The value before (none when new).
@@ -45,8 +46,8 @@ pub struct Changes {
     /// The snapshot compared with, if there was one.
     pub since: Option<String>,
     /// Documents that are new, or whose content changed.
-    pub new_documents: Vec<String>,
-    pub changed_documents: Vec<String>,
+    pub new_documents: Vec<DocId>,
+    pub changed_documents: Vec<DocId>,
     /// Reported values new or different.
     pub values: Vec<Change>,
     /// Targets met now that were not before.
@@ -160,7 +161,7 @@ impl Store {
         let from = since.unwrap_or("");
         let mut changes = Changes { since: since.map(str::to_owned), ..Changes::default() };
         let mut stmt = self.conn.prepare(CHANGED_DOCUMENTS)?;
-        let docs = stmt.query_map(params![from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let docs = stmt.query_map(params![from, to], |r| Ok((r.get::<_, DocId>(0)?, r.get::<_, String>(1)?)))?;
         for d in docs {
             let (id, how) = d?;
             if how == "new" { changes.new_documents.push(id) } else { changes.changed_documents.push(id) }
@@ -214,7 +215,7 @@ mod tests {
         let c = store.changes(Some("2026-W01"), "2026-W02").unwrap();
         assert_eq!(
             (c.new_documents.as_slice(), c.changed_documents.as_slice()),
-            (&["a".to_owned()][..], &["b".to_owned()][..])
+            (&[DocId::from("a")][..], &[DocId::from("b")][..])
         );
         assert_eq!(c.values.len(), 1);
         assert_eq!((c.values[0].before, c.values[0].after), (Some(1.0), Some(2.0)));

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Reply, Route, Site, pages, sql};
 use crate::dashboard;
 use crate::frame::Frame;
+use crate::id::{DocId, MetricId};
 
 fn frame(site: &Site, sql: &str, limit: usize) -> Reply {
     match site.connection().and_then(|c| Frame::query(&c, sql, limit)) {
@@ -111,7 +112,7 @@ pub fn metrics(site: &Site) -> Reply {
     frame(site, sql::API_METRICS, 100_000)
 }
 
-pub fn metric(site: &Site, id: &str) -> Reply {
+pub fn metric(site: &Site, id: &MetricId) -> Reply {
     let conn = match site.connection() {
         Ok(c) => c,
         Err(e) => return Reply::error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
@@ -148,7 +149,7 @@ pub const MAX_FIGURES: usize = 10_000;
 /// Filters of `/api/figures`.
 #[derive(Debug, Default, Deserialize)]
 pub struct FigureQuery {
-    pub doc: Option<String>,
+    pub doc: Option<DocId>,
     pub row: Option<u32>,
     pub kind: Option<String>,
     pub limit: Option<usize>,

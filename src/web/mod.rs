@@ -29,6 +29,7 @@ use axum::routing::get;
 use duckdb::Connection;
 
 use crate::dashboard::{self, Loaded, Queries};
+use crate::id::{DocId, MetricId};
 pub use crate::route::{self, Route};
 use cache::PageCache;
 pub use error::PageError;
@@ -413,19 +414,19 @@ fn routes(state: Arc<AppState>) -> Router {
         )
         .route(
             "/metrics/{id}",
-            get(|State(s): Shared, UrlPath(id): UrlPath<String>| async move {
+            get(|State(s): Shared, UrlPath(id): UrlPath<MetricId>| async move {
                 serve(s, Some(Route::Metric(id.clone())), move |site| pages::metric(site, &id)).await
             }),
         )
         .route(
             "/docs/{doc}",
-            get(|State(s): Shared, UrlPath(doc): UrlPath<String>| async move {
+            get(|State(s): Shared, UrlPath(doc): UrlPath<DocId>| async move {
                 serve(s, Some(Route::Document(doc.clone())), move |site| pages::document(site, &doc)).await
             }),
         )
         .route(
             "/docs/{doc}/rows/{row}",
-            get(|State(s): Shared, UrlPath((doc, row)): UrlPath<(String, String)>| async move {
+            get(|State(s): Shared, UrlPath((doc, row)): UrlPath<(DocId, String)>| async move {
                 match row.parse::<u32>() {
                     Ok(row) => {
                         let route = Route::Row { doc: doc.clone(), row };
@@ -488,8 +489,8 @@ fn routes(state: Arc<AppState>) -> Router {
         )
         .route(
             "/api/metrics/{id}",
-            get(|State(s): Shared, UrlPath(id): UrlPath<String>| async move {
-                let route = Route::Api(format!("/metrics/{}", route::encode(&id)));
+            get(|State(s): Shared, UrlPath(id): UrlPath<MetricId>| async move {
+                let route = Route::Api(format!("/metrics/{}", route::encode(id.as_str())));
                 serve(s, Some(route), move |site| api::metric(site, &id)).await
             }),
         )

@@ -10,6 +10,7 @@ use super::{PageError, Reply, Route, Site, sql};
 use crate::dashboard::{self, Body, Figure, KpiView, Rendered, TableView};
 use crate::extract::Kind;
 use crate::frame::{Frame, Split};
+use crate::id::{DocId, MetricId};
 
 /// A link in the navigation bar.
 pub struct NavLink {
@@ -301,7 +302,7 @@ struct MetricPage {
     built: String,
     name: String,
     unit: String,
-    id: String,
+    id: MetricId,
     source: String,
     /// Why the series is held back for review, if it is.
     review: Option<String>,
@@ -330,11 +331,11 @@ impl MetricData {
     }
 
     /// `id`'s alone.
-    fn of(conn: &Connection, id: &str) -> duckdb::Result<MetricData> {
+    fn of(conn: &Connection, id: &MetricId) -> duckdb::Result<MetricData> {
         MetricData::fetch(conn, Some(id))
     }
 
-    fn fetch(conn: &Connection, id: Option<&str>) -> duckdb::Result<MetricData> {
+    fn fetch(conn: &Connection, id: Option<&MetricId>) -> duckdb::Result<MetricData> {
         let q =
             |sql: &str, keep: bool| Frame::query_with(conn, sql, [id], usize::MAX).map(|f| f.split("metric_id", keep));
         Ok(MetricData {
@@ -348,7 +349,7 @@ impl MetricData {
 
 /// `/metric/{id}`: one metric's line with its targets, and every figure
 /// behind it.
-pub fn metric(site: &Site, id: &str) -> Reply {
+pub fn metric(site: &Site, id: &MetricId) -> Reply {
     with_conn(site, |conn| match MetricData::of(conn, id) {
         Ok(data) => metric_page(site, id, &data),
         Err(e) => error_page(site, StatusCode::INTERNAL_SERVER_ERROR, "指标", "指标数据读取失败。", &e.to_string()),
@@ -356,15 +357,15 @@ pub fn metric(site: &Site, id: &str) -> Reply {
 }
 
 /// A metric's page from its data.
-pub fn metric_page(site: &Site, id: &str, data: &MetricData) -> Reply {
-    let head = data.head.part(id, ROWS);
+pub fn metric_page(site: &Site, id: &MetricId, data: &MetricData) -> Reply {
+    let head = data.head.part(id.as_str(), ROWS);
     let Some(head) = head.rows.first() else {
         return error_page(site, StatusCode::NOT_FOUND, "找不到指标", &format!("没有编号为 {id} 的指标。"), "");
     };
     let (name, unit, source) = (head[0].text(), head[1].text(), head[2].text());
     let review = (!head[3].is_null()).then(|| head[3].text());
     let panel = dashboard::Panel::inline(&name, dashboard::Kind::Line, sql::METRIC_CHART.to_owned());
-    let chart = match dashboard::draw(&panel, &data.chart.part(id, ROWS)) {
+    let chart = match dashboard::draw(&panel, &data.chart.part(id.as_str(), ROWS)) {
         Ok(Body::Charts { mut charts }) if !charts.is_empty() => charts.remove(0).svg,
         Err(message) | Ok(Body::Error { message }) => {
             return error_page(site, StatusCode::INTERNAL_SERVER_ERROR, &name, "走势图无法生成。", &message);
@@ -378,12 +379,12 @@ pub fn metric_page(site: &Site, id: &str, data: &MetricData) -> Reply {
             built: built(site),
             name,
             unit,
-            id: id.to_owned(),
+            id: id.clone(),
             source: if source == "catalogue" { "指标目录" } else { "报告文本" }.to_owned(),
             review,
             chart,
-            targets: dashboard::table(&data.targets.part(id, ROWS), None),
-            observations: dashboard::table(&data.observations.part(id, ROWS), None),
+            targets: dashboard::table(&data.targets.part(id.as_str(), ROWS), None),
+            observations: dashboard::table(&data.observations.part(id.as_str(), ROWS), None),
         },
     )
 }
@@ -449,7 +450,7 @@ fn excerpt(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
 }
 
-pub fn document(site: &Site, doc: &str) -> Reply {
+pub fn document(site: &Site, doc: &DocId) -> Reply {
     with_conn(site, |conn| {
         let head = match query_with(conn, sql::DOCUMENT, [doc]) {
             Ok(f) if !f.rows.is_empty() => f,
@@ -480,8 +481,8 @@ pub fn document(site: &Site, doc: &str) -> Reply {
             .iter()
             .map(|r| RowLink {
                 href: r[0].text().parse().map_or_else(
-                    |_| Route::Document(doc.to_owned()).path(),
-                    |row| Route::Row { doc: doc.to_owned(), row }.path(),
+                    |_| Route::Document(doc.clone()).path(),
+                    |row| Route::Row { doc: doc.clone(), row }.path(),
                 ),
                 index: r[0].text(),
                 dimension: r[1].text(),
@@ -552,7 +553,7 @@ fn segments(text: &str, spans: &[(usize, usize, FigureMark)]) -> Vec<Segment> {
     out
 }
 
-pub fn row(site: &Site, doc: &str, row: u32) -> Reply {
+pub fn row(site: &Site, doc: &DocId, row: u32) -> Reply {
     with_conn(site, |conn| {
         let cells = match query_with(conn, sql::ROW, duckdb::params![doc, row]) {
             Ok(f) if !f.rows.is_empty() => f,
@@ -603,14 +604,14 @@ pub fn row(site: &Site, doc: &str, row: u32) -> Reply {
             cells[4].0 = kinds(&f[8].text()).to_owned();
         }
         let last = c[5].as_f64().unwrap_or(0.0) as u32;
-        let row_href = |row: u32| Route::Row { doc: doc.to_owned(), row }.path();
+        let row_href = |row: u32| Route::Row { doc: doc.clone(), row }.path();
         page(
             StatusCode::OK,
             &RowPage {
                 nav: nav(site),
                 built: built(site),
                 doc_title: c[4].text(),
-                doc_href: Route::Document(doc.to_owned()).path(),
+                doc_href: Route::Document(doc.clone()).path(),
                 row: row.to_string(),
                 dimension: c[0].text(),
                 cells: views,

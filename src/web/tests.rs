@@ -15,7 +15,7 @@ fn store_with(docs: &[(&str, &[u8])]) -> Store {
     let prepared: Vec<Prepared> = docs
         .iter()
         .map(|(id, bytes)| {
-            let document = crate::document::parse(id, bytes).unwrap();
+            let document = crate::document::parse(*id, bytes).unwrap();
             let figures = crate::extract::figures(&document);
             Prepared {
                 document,
