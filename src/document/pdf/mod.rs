@@ -1,8 +1,9 @@
 //! PDF files with a text layer: the table rebuilt from where each
 //! character is drawn.
 //!
-//! `pdf-extract` walks every page's content and hands over each character
-//! with its position and size ([`Collector`]). From there:
+//! [`content`] walks every page's content stream and gives each character
+//! with its position and size, decoded by the document's fonts
+//! ([`font`]). From there:
 //!
 //! 1. Characters on one baseline make a text line; lines are normalised
 //!    (NFKC, and the CJK radicals NFKC leaves alone), since PDF text layers
@@ -31,6 +32,9 @@
 //! encrypted one with [`Problem::Encrypted`], a broken one with
 //! [`Problem::Corrupt`]; a panic inside the PDF library is caught and
 //! reported as a corrupt file.
+
+mod content;
+mod font;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -94,68 +98,6 @@ impl Glyph {
 struct Page {
     height: f32,
     glyphs: Vec<Glyph>,
-}
-
-/// Receives `pdf-extract`'s characters, one page at a time.
-#[derive(Default)]
-struct Collector {
-    page: Page,
-    top: f64,
-}
-
-impl pdf_extract::OutputDev for Collector {
-    fn begin_page(
-        &mut self,
-        _page_num: u32,
-        media_box: &pdf_extract::MediaBox,
-        _art_box: Option<(f64, f64, f64, f64)>,
-    ) -> Result<(), pdf_extract::OutputError> {
-        self.top = media_box.ury;
-        self.page.height = (media_box.ury - media_box.lly).abs() as f32;
-        Ok(())
-    }
-
-    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
-
-    fn output_character(
-        &mut self,
-        trm: &pdf_extract::Transform,
-        width: f64,
-        _spacing: f64,
-        font_size: f64,
-        char: &str,
-    ) -> Result<(), pdf_extract::OutputError> {
-        let text = normalise(char);
-        if text.is_empty() {
-            return Ok(());
-        }
-        // The size of the square with the area the transformed em covers.
-        let vx = font_size * (trm.m11 + trm.m21);
-        let vy = font_size * (trm.m12 + trm.m22);
-        let size = (vx * vy).abs().sqrt();
-        let (x, y) = (trm.m31, self.top - trm.m32);
-        if !(size.is_finite() && x.is_finite() && y.is_finite()) || size <= 0.0 {
-            return Ok(());
-        }
-        let w = width * size;
-        let w = if w.is_finite() && w > 0.0 { w } else { 0.0 };
-        self.page.glyphs.push(Glyph { x: x as f32, y: y as f32, w: w as f32, size: size as f32, text });
-        Ok(())
-    }
-
-    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
-
-    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
-
-    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
-        Ok(())
-    }
 }
 
 /// A character's text as it should read. PDF text layers map glyphs to
@@ -331,24 +273,29 @@ fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
     if doc.is_encrypted() || doc.trailer.get(b"Encrypt").is_ok() {
         return Err(Problem::Encrypted(Format::Pdf));
     }
-    let numbers: Vec<u32> = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
-        Ok(pages) => pages.keys().copied().collect(),
+    let ids = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
+        Ok(pages) => pages,
         Err(_) => return Err(corrupt("its page tree could not be read")),
     };
-    if numbers.is_empty() {
+    if ids.is_empty() {
         return Err(corrupt("it has no pages (a truncated file?)"));
     }
-    let mut doc = doc;
-    trim_unicode_maps(&mut doc);
-    drop_glyph_names(&mut doc);
-    // Pages are independent: read them on a few threads.
+    // Pages are independent: read them on a few threads, each with its
+    // own fonts (built the first time one of its pages uses them).
     let doc = &doc;
+    let numbers: Vec<u32> = ids.keys().copied().collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(numbers.len());
     let chunk = numbers.len().div_ceil(threads);
     let results: Vec<Vec<(u32, Page, bool)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = numbers
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|&number| read_page(doc, number)).collect::<Vec<_>>()))
+            .map(|part| {
+                let ids = &ids;
+                scope.spawn(move || {
+                    let mut fonts = content::Fonts::new(doc, normalise);
+                    part.iter().map(|&number| read_page(&mut fonts, number, ids[&number])).collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
@@ -374,110 +321,16 @@ fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
     Ok((pages, warnings))
 }
 
-/// One page's characters, and whether the library read it to the end
-/// (what it gave before failing or panicking is kept).
-fn read_page(doc: &lopdf::Document, number: u32) -> (u32, Page, bool) {
-    let mut collector = Collector::default();
-    let done = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut collector, number)));
-    (number, collector.page, matches!(done, Ok(Ok(()))))
-}
-
-/// Type 3 fonts that map their codes to text (a ToUnicode map) also name
-/// each glyph in their encoding's `Differences`, and `pdf-extract` looks
-/// every name up in its table of 4,000 glyph names, for every font on every
-/// page: a fifth of a Chromium PDF's reading time. The names are used only
-/// for a code the map lacks (and Chromium's, `g1`, `g2` …, name nothing);
-/// without them such a code reads as the font's base encoding. Dropping
-/// them changes no text the map gives.
-fn drop_glyph_names(doc: &mut lopdf::Document) {
-    use lopdf::Object;
-    let mut referenced: Vec<lopdf::ObjectId> = Vec::new();
-    for object in doc.objects.values_mut() {
-        let Ok(font) = object.as_dict_mut() else { continue };
-        let is = |key: &[u8], value: &[u8]| font.get(key).and_then(Object::as_name).is_ok_and(|n| n == value);
-        if !(is(b"Type", b"Font") && is(b"Subtype", b"Type3") && font.has(b"ToUnicode")) {
-            continue;
-        }
-        match font.get_mut(b"Encoding") {
-            Ok(Object::Dictionary(encoding)) => {
-                encoding.remove(b"Differences");
-            }
-            Ok(Object::Reference(id)) => referenced.push(*id),
-            _ => {}
-        }
-    }
-    for id in referenced {
-        if let Some(Object::Dictionary(encoding)) = doc.objects.get_mut(&id) {
-            encoding.remove(b"Differences");
-        }
-    }
-}
-
-/// Cuts every font's ToUnicode map down to its `bfchar` and `bfrange`
-/// sections, uncompressed: `pdf-extract` parses each font's map again on
-/// every page that uses it, with a slow parser, and a browser's PDF holds
-/// hundreds of small fonts whose maps are mostly boilerplate.
-fn trim_unicode_maps(doc: &mut lopdf::Document) {
-    let ids: Vec<lopdf::ObjectId> = doc
-        .objects
-        .values()
-        .filter_map(|o| o.as_dict().ok())
-        .filter(|d| d.get(b"Type").and_then(lopdf::Object::as_name).is_ok_and(|n| n == b"Font"))
-        .filter_map(|d| d.get(b"ToUnicode").and_then(lopdf::Object::as_reference).ok())
-        .collect();
-    for id in ids {
-        let Some(lopdf::Object::Stream(stream)) = doc.objects.get_mut(&id) else { continue };
-        let content = if stream.dict.get(b"Filter").is_ok() {
-            match stream.decompressed_content() {
-                Ok(c) => c,
-                Err(_) => continue,
-            }
-        } else {
-            stream.content.clone()
-        };
-        if let Some(trimmed) = bf_sections(&content) {
-            stream.set_plain_content(trimmed);
-        }
-    }
-}
-
-/// The `N beginbfchar … endbfchar` and `N beginbfrange … endbfrange`
-/// sections of a CMap, or `None` when it has none (or looks unusual).
-fn bf_sections(cmap: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(found) = find(&cmap[at..], b"beginbf") {
-        let begin = at + found;
-        let rest = &cmap[begin..];
-        let end_word: &[u8] = if rest.starts_with(b"beginbfchar") {
-            b"endbfchar"
-        } else if rest.starts_with(b"beginbfrange") {
-            b"endbfrange"
-        } else {
-            return None;
-        };
-        // The count before the operator.
-        let mut start = begin;
-        while start > 0 && cmap[start - 1].is_ascii_whitespace() {
-            start -= 1;
-        }
-        let digits_end = start;
-        while start > 0 && cmap[start - 1].is_ascii_digit() {
-            start -= 1;
-        }
-        if start == digits_end {
-            return None;
-        }
-        let end = begin + find(rest, end_word)? + end_word.len();
-        out.extend_from_slice(&cmap[start..end]);
-        out.push(b'\n');
-        at = end;
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// One page's characters, and whether it was read to the end (what was
+/// read before a failure or a panic is kept).
+fn read_page<N: Fn(&str) -> String>(
+    fonts: &mut content::Fonts<'_, N>,
+    number: u32,
+    id: lopdf::ObjectId,
+) -> (u32, Page, bool) {
+    let mut page = Page::default();
+    let done = catch_unwind(AssertUnwindSafe(|| fonts.page(id, &mut page)));
+    (number, page, matches!(done, Ok(Ok(()))))
 }
 
 /// The first line of a library error, shortened for a message.
@@ -1181,16 +1034,5 @@ mod tests {
         assert_eq!(doc.rows.len(), 6);
         assert_eq!(doc.rows[4].issue, "部分数据待核实");
         assert_eq!(doc.rows[5].dimension, "重点任务");
-    }
-
-    #[test]
-    fn cmap_sections_are_kept_and_boilerplate_dropped() {
-        let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n2 beginbfchar\n<01> <65E5>\n<02> <6708>\nendbfchar\n1 beginbfrange\n<10> <12> <0041>\nendbfrange\nendcmap\n";
-        let trimmed = bf_sections(cmap).unwrap();
-        assert_eq!(
-            trimmed,
-            b"2 beginbfchar\n<01> <65E5>\n<02> <6708>\nendbfchar\n1 beginbfrange\n<10> <12> <0041>\nendbfrange\n"
-        );
-        assert!(bf_sections(b"begincmap endcmap").is_none());
     }
 }
