@@ -35,6 +35,7 @@
 
 mod content;
 mod font;
+mod syntax;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
