@@ -9,7 +9,8 @@
 //! the stream; fonts come from [`super::font`], built once per document
 //! ([`Fonts`]) rather than once per page: a browser's PDF draws each page
 //! with the same few hundred small fonts, and building them again for
-//! every page was most of the time `pdf-extract` took here.
+//! every page (as `pdf-extract`, this reader's predecessor, did) was most
+//! of its time.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -24,6 +25,11 @@ use super::{Glyph, Page};
 const MAX_FORM_DEPTH: usize = 8;
 /// How many saved graphics states a stream may stack (`q` without `Q`).
 const MAX_SAVED_STATES: usize = 256;
+/// How many operations and characters a page may take, forms included:
+/// nesting is bounded, but a form drawing another form a hundred times,
+/// eight deep, is 10^16 operations from a few hundred bytes. A real page
+/// takes thousands.
+const MAX_OPERATIONS: usize = 5_000_000;
 
 /// An affine matrix `[a b c d e f]`, as PDF writes them (row vector times
 /// matrix).
@@ -142,7 +148,7 @@ impl<'d, N: Fn(&str) -> String> Fonts<'d, N> {
         let top = f64::from(media.1);
         let resources = inherited(doc, dict, b"Resources").and_then(|o| o.as_dict().ok());
         let content = doc.get_page_content(id).map_err(|e| e.to_string())?;
-        let mut walk = Walk { fonts: self, top, page, depth: 0, forms: Vec::new() };
+        let mut walk = Walk { fonts: self, top, page, depth: 0, forms: Vec::new(), budget: MAX_OPERATIONS };
         walk.stream(&content, resources, State::default())
     }
 }
@@ -168,6 +174,8 @@ struct Walk<'w, 'd, N> {
     /// The forms being drawn, outermost first (a form inside itself is
     /// skipped).
     forms: Vec<ObjectId>,
+    /// Operations the page may still take.
+    budget: usize,
 }
 
 impl<'d, N: Fn(&str) -> String> Walk<'_, 'd, N> {
@@ -179,6 +187,9 @@ impl<'d, N: Fn(&str) -> String> Walk<'_, 'd, N> {
         let mut tm = Matrix::IDENTITY;
         let mut tlm = Matrix::IDENTITY;
         while let Some((op, args)) = ops.next_operation() {
+            self.budget = self.budget.checked_sub(1).ok_or_else(|| {
+                format!("it draws more than {MAX_OPERATIONS} operations and characters (forms drawn inside forms?)")
+            })?;
             let arg = |i: usize| args.get(i).and_then(Operand::number).map(f64::from);
             match op {
                 b"q" if saved.len() < MAX_SAVED_STATES => saved.push(state.clone()),
@@ -314,6 +325,12 @@ impl<'d, N: Fn(&str) -> String> Walk<'_, 'd, N> {
         let Some(font) = state.font.clone() else { return };
         let fs = state.size;
         for code in font.codes(s, &self.fonts.normalise) {
+            // Each character counts against the page's operations, so a
+            // long string drawn by many forms stops too.
+            if self.budget == 0 {
+                return;
+            }
+            self.budget -= 1;
             // Text rendering matrix without the font size: the size is
             // measured from it below, as the em's transformed area.
             let trm = Matrix([state.scaling, 0.0, 0.0, 1.0, 0.0, state.rise]).then(tm).then(&state.ctm);
@@ -448,5 +465,40 @@ mod tests {
         let (page, result) = glyphs(&doc, page);
         result.unwrap();
         assert!(page.glyphs.is_empty(), "no font, no characters");
+    }
+
+    #[test]
+    fn forms_fanning_out_stop_at_the_budget() {
+        // A form drawing itself is skipped, so fan out through a chain of
+        // distinct forms, each drawing the next many times.
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(song_ucs2());
+        let mut next: Option<ObjectId> = None;
+        for _ in 0..8 {
+            let mut resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+            let body = match next {
+                Some(id) => {
+                    resources.set("XObject", dictionary! { "X" => id });
+                    "/X Do ".repeat(100).into_bytes()
+                }
+                None => b"BT /F1 10 Tf 0 0 Td <4E2D> Tj ET".to_vec(),
+            };
+            let form = Stream::new(dictionary! { "Subtype" => "Form", "Resources" => resources }, body);
+            next = Some(doc.add_object(form));
+        }
+        let pages = doc.new_object_id();
+        let contents = doc.add_object(Stream::new(dictionary! {}, b"/X Do".to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => contents,
+            "Resources" => dictionary! { "XObject" => dictionary! { "X" => next.unwrap() } },
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+        );
+        let (out, result) = glyphs(&doc, page);
+        let error = result.unwrap_err();
+        assert!(error.contains("operations"), "{error}");
+        assert!(!out.glyphs.is_empty(), "what was drawn before the budget ran out is kept");
     }
 }
