@@ -6,8 +6,8 @@ mod cmd;
 
 /// jemalloc serves every allocation of the process, DuckDB's included:
 /// DuckDB allocates and frees per statement, and glibc's malloc returned
-/// that memory to the kernel and faulted it in again (a console statement
-/// cost a third more CPU; `benches/console.sh`).
+/// that memory to the kernel and faulted it in again (`benches/console.sh`:
+/// 691 console statements a second with glibc, 734-1,063 with jemalloc).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
