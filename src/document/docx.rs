@@ -47,22 +47,22 @@ pub(super) fn contains(bytes: &[u8], needle: &[u8]) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle)
 }
 
-fn corrupt(reason: impl Into<String>) -> Problem {
-    Problem::Corrupt { format: Format::Docx, reason: reason.into() }
-}
-
 /// What the `zip` crate's errors mean for a Word file.
 fn zip_problem(e: zip::result::ZipError) -> Problem {
     use zip::result::ZipError;
     match e {
-        ZipError::FileNotFound => corrupt(format!("the archive has no {DOCUMENT}")),
+        ZipError::FileNotFound => Problem::corrupt(Format::Docx, format!("the archive has no {DOCUMENT}")),
         ZipError::InvalidPassword => Problem::Encrypted(Format::Docx),
         ZipError::UnsupportedArchive(reason) if reason.to_ascii_lowercase().contains("password") => {
             Problem::Encrypted(Format::Docx)
         }
-        ZipError::UnsupportedArchive(reason) => corrupt(format!("unsupported ZIP archive: {reason}")),
-        ZipError::CompressionMethodNotSupported(m) => corrupt(format!("unsupported ZIP compression method {m}")),
-        _ => corrupt("the ZIP archive is truncated or damaged"),
+        ZipError::UnsupportedArchive(reason) => {
+            Problem::corrupt(Format::Docx, format!("unsupported ZIP archive: {reason}"))
+        }
+        ZipError::CompressionMethodNotSupported(m) => {
+            Problem::corrupt(Format::Docx, format!("unsupported ZIP compression method {m}"))
+        }
+        _ => Problem::corrupt(Format::Docx, "the ZIP archive is truncated or damaged"),
     }
 }
 
@@ -70,8 +70,8 @@ fn zip_problem(e: zip::result::ZipError) -> Problem {
 /// I/O error of the decompressing reader, anything else is malformed XML.
 fn xml_problem(e: quick_xml::Error, at: u64) -> Problem {
     match e {
-        quick_xml::Error::Io(_) => corrupt("the ZIP archive is truncated or damaged"),
-        e => corrupt(format!("malformed XML in {DOCUMENT} at byte {at}: {e}")),
+        quick_xml::Error::Io(_) => Problem::corrupt(Format::Docx, "the ZIP archive is truncated or damaged"),
+        e => Problem::corrupt(Format::Docx, format!("malformed XML in {DOCUMENT} at byte {at}: {e}")),
     }
 }
 

@@ -153,6 +153,21 @@ pub enum Problem {
     Internal(String),
 }
 
+impl Problem {
+    /// A file of `format` that cannot be read, and why: the reason's first
+    /// line, cut at 160 characters (a library's message can run to pages).
+    /// The one constructor every reader uses, so that they say it alike.
+    pub fn corrupt(format: Format, reason: impl AsRef<str>) -> Problem {
+        let line = reason.as_ref().lines().next().unwrap_or_default().trim();
+        let reason = match line.char_indices().nth(160) {
+            Some((at, _)) => format!("{}…", &line[..at]),
+            None if line.is_empty() => "it could not be parsed".to_owned(),
+            None => line.to_owned(),
+        };
+        Problem::Corrupt { format, reason }
+    }
+}
+
 /// What a format's table was expected to look like, for the refusal.
 fn no_table(format: Format) -> &'static str {
     match format {
@@ -363,6 +378,17 @@ fn org_of(title: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_corrupt_file_names_its_format_and_the_first_line_of_why() {
+        let long = format!("{}\nsecond line", "字".repeat(200));
+        let Problem::Corrupt { format, reason } = Problem::corrupt(Format::Xlsx, &long) else { unreachable!() };
+        assert_eq!(format, Format::Xlsx);
+        assert_eq!(reason.chars().count(), 161, "cut at 160 characters and an ellipsis");
+        assert!(reason.ends_with('…') && !reason.contains("second"));
+        let message = Problem::corrupt(Format::Pdf, "").to_string();
+        assert!(message.contains("PDF") && message.contains("could not be parsed"), "{message}");
+    }
 
     const SEED_LIKE: &str = "\n\n市科委、中关村管委会2022年度日常履职考核事项完成情况自查表\n\n\
         考评维度\t自查内容（年度任务）\t落实情况\t存在问题及原因\n\

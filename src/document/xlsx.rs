@@ -128,10 +128,6 @@ fn open(bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, Problem> {
     opened.map_err(problem)
 }
 
-fn corrupt(reason: impl Into<String>) -> Problem {
-    Problem::Corrupt { format: Format::Xlsx, reason: reason.into() }
-}
-
 /// calamine's error, said shortly.
 fn problem(e: calamine::Error) -> Problem {
     use calamine::{Error, OdsError, XlsError, XlsbError, XlsxError};
@@ -143,18 +139,9 @@ fn problem(e: calamine::Error) -> Problem {
         Error::Xlsx(XlsxError::Zip(_) | XlsxError::Io(_))
         | Error::Xlsb(XlsbError::Zip(_) | XlsbError::Io(_))
         | Error::Ods(OdsError::Zip(_) | OdsError::Io(_))
-        | Error::Io(_) => corrupt("the ZIP archive is truncated or damaged"),
-        Error::Xlsx(XlsxError::Xml(e)) => corrupt(shorten(&format!("malformed XML in the workbook: {e}"))),
-        e => corrupt(shorten(&e.to_string())),
-    }
-}
-
-/// The first line of a message, at most 160 characters.
-fn shorten(message: &str) -> String {
-    let line = message.lines().next().unwrap_or_default().trim();
-    match line.char_indices().nth(160) {
-        Some((at, _)) => format!("{}…", &line[..at]),
-        None => line.to_owned(),
+        | Error::Io(_) => Problem::corrupt(Format::Xlsx, "the ZIP archive is truncated or damaged"),
+        Error::Xlsx(XlsxError::Xml(e)) => Problem::corrupt(Format::Xlsx, format!("malformed XML in the workbook: {e}")),
+        e => Problem::corrupt(Format::Xlsx, e.to_string()),
     }
 }
 

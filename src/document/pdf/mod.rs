@@ -66,10 +66,6 @@ impl Reader for Pdf {
     }
 }
 
-fn corrupt(reason: impl Into<String>) -> Problem {
-    Problem::Corrupt { format: Format::Pdf, reason: reason.into() }
-}
-
 // ---------------------------------------------------------------------------
 // Extraction: characters with their positions.
 
@@ -257,7 +253,7 @@ fn radical(c: char) -> char {
 fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
     let encrypt_entry = || bytes.windows(8).any(|w| w == b"/Encrypt");
     let doc = match catch_unwind(|| lopdf::Document::load_mem(bytes)) {
-        Err(_) => return Err(corrupt("its structure could not be parsed")),
+        Err(_) => return Err(Problem::corrupt(Format::Pdf, "its structure could not be parsed")),
         Ok(Err(e)) => {
             let message = e.to_string();
             if matches!(e, lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_))
@@ -267,7 +263,10 @@ fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
             {
                 return Err(Problem::Encrypted(Format::Pdf));
             }
-            return Err(corrupt(short_reason(&message)));
+            return Err(Problem::corrupt(
+                Format::Pdf,
+                format!("{} (a truncated or damaged file?)", message.lines().next().unwrap_or_default()),
+            ));
         }
         Ok(Ok(doc)) => doc,
     };
@@ -276,10 +275,10 @@ fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
     }
     let ids = match catch_unwind(AssertUnwindSafe(|| doc.get_pages())) {
         Ok(pages) => pages,
-        Err(_) => return Err(corrupt("its page tree could not be read")),
+        Err(_) => return Err(Problem::corrupt(Format::Pdf, "its page tree could not be read")),
     };
     if ids.is_empty() {
-        return Err(corrupt("it has no pages (a truncated file?)"));
+        return Err(Problem::corrupt(Format::Pdf, "it has no pages (a truncated file?)"));
     }
     // Pages are independent: read them on a few threads, each with its
     // own fonts (built the first time one of its pages uses them).
@@ -309,11 +308,11 @@ fn extract(bytes: &[u8]) -> Result<(Vec<Page>, Vec<String>), Problem> {
         pages.push(page);
     }
     if pages.len() < numbers.len() {
-        return Err(corrupt("its pages could not be read"));
+        return Err(Problem::corrupt(Format::Pdf, "its pages could not be read"));
     }
     let mut warnings = Vec::new();
     if unread.len() == numbers.len() && pages.iter().all(|p| p.glyphs.is_empty()) {
-        return Err(corrupt("none of its pages could be read"));
+        return Err(Problem::corrupt(Format::Pdf, "none of its pages could be read"));
     }
     if !unread.is_empty() {
         let list: Vec<String> = unread.iter().map(u32::to_string).collect();
@@ -332,13 +331,6 @@ fn read_page<N: Fn(&str) -> String>(
     let mut page = Page::default();
     let done = catch_unwind(AssertUnwindSafe(|| fonts.page(id, &mut page)));
     (number, page, matches!(done, Ok(Ok(()))))
-}
-
-/// The first line of a library error, shortened for a message.
-fn short_reason(message: &str) -> String {
-    let line = message.lines().next().unwrap_or("").trim();
-    let line: String = line.chars().take(120).collect();
-    if line.is_empty() { "it could not be parsed".to_owned() } else { format!("{line} (a truncated or damaged file?)") }
 }
 
 // ---------------------------------------------------------------------------
