@@ -187,7 +187,7 @@ fn simple(doc: &Document, dict: &Dictionary, subtype: &[u8], normalise: &impl Fn
     let mut text = HashMap::new();
     if let Some(map) = to_unicode(doc, dict) {
         text = map;
-    } else if let Ok(encoding) = dict.get_font_encoding(doc) {
+    } else if let Ok(encoding) = with_encoding_type(doc, dict).get_font_encoding(doc) {
         for b in 0..=255u8 {
             if let Ok(s) = encoding.bytes_to_string(&[b])
                 && !s.is_empty()
@@ -227,6 +227,22 @@ fn simple(doc: &Document, dict: &Dictionary, subtype: &[u8], normalise: &impl Fn
         fallback: Fallback::None,
         half_width_ascii: false,
     }
+}
+
+/// The font with `/Type /Encoding` written into an encoding dictionary
+/// that leaves it out: the entry is optional (PDF 32000-1, table 114), but
+/// `lopdf` reads such an encoding as none and falls back to the standard
+/// one, losing the `Differences`.
+fn with_encoding_type(doc: &Document, dict: &Dictionary) -> Dictionary {
+    let mut font = dict.clone();
+    if let Some(Object::Dictionary(encoding)) = deref(doc, dict.get(b"Encoding").ok())
+        && !encoding.has(b"Type")
+    {
+        let mut encoding = encoding.clone();
+        encoding.set("Type", Object::Name(b"Encoding".to_vec()));
+        font.set("Encoding", Object::Dictionary(encoding));
+    }
+    font
 }
 
 /// A `Type0` font: codes by its encoding's code space, widths from its
@@ -494,6 +510,7 @@ fn descriptor<'d>(doc: &'d Document, dict: &'d Dictionary) -> Option<&'d Diction
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::dictionary;
 
     #[test]
     fn code_space_splits_mixed_lengths() {
@@ -518,6 +535,23 @@ mod tests {
         assert_eq!(map[&0x10], "中");
         assert_eq!(map[&0x21], "B");
         assert_eq!(map[&0x31], "字");
+    }
+
+    #[test]
+    fn differences_apply_without_the_optional_encoding_type() {
+        let doc = Document::with_version("1.5");
+        let font = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => dictionary! {
+                "BaseEncoding" => "WinAnsiEncoding",
+                "Differences" => vec![Object::Integer(65), Object::Name(b"B".to_vec()), Object::Name(b"C".to_vec())],
+            },
+            "FirstChar" => 65, "Widths" => vec![Object::Integer(600)],
+        };
+        let font = Font::new(&doc, &font, &|s: &str| s.to_owned());
+        let codes: Vec<(String, f32)> =
+            font.codes(b"ABD", &|s: &str| s.to_owned()).map(|c| (c.text.into_owned(), c.width)).collect();
+        assert_eq!(codes, vec![("B".into(), 0.6), ("C".into(), 0.5), ("D".into(), 0.5)]);
     }
 
     #[test]
