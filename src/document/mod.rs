@@ -29,7 +29,7 @@ use serde::Serialize;
 
 pub use decode::DecodeError;
 pub use format::Format;
-use layout::{Layout, Record, Role};
+use layout::{Layout, Record, Role, Sheet};
 pub use period::Period;
 
 use crate::id::DocId;
@@ -258,6 +258,16 @@ pub fn parse_file(
     assemble(id.into(), format, layout)
 }
 
+/// A cell of a table whose columns are unknown, one row per paragraph
+/// (in the status column, where the extractor reads what was done).
+fn push_paragraphs(rows: &mut Vec<Row>, cell: &str, line: usize, dimension: &str) {
+    for paragraph in markup::to_text(cell).lines().map(str::trim).filter(|p| !p.is_empty()) {
+        let mut row = Row::empty(rows.len(), line, dimension);
+        row.status = paragraph.to_owned();
+        rows.push(row);
+    }
+}
+
 /// Turns a reader's sheets into the document's rows: each sheet's header
 /// says which cell is the task, the status, the issue, the dimension.
 fn assemble(id: DocId, format: Format, layout: Layout) -> Result<Document, Problem> {
@@ -265,11 +275,23 @@ fn assemble(id: DocId, format: Format, layout: Layout) -> Result<Document, Probl
     let mut title: Option<String> = None;
     let mut filed_by: Option<String> = None;
     let mut rows = Vec::new();
-    for sheet in sheets {
-        let records = match &sheet.roles {
-            Some(_) => sheet.rows.iter().map(|r| Record::Data { cells: r.cells.clone(), line: r.at }).collect(),
-            None => layout::classify(&sheet.rows),
-        };
+    let sheets: Vec<(Sheet, Vec<Record>)> = sheets
+        .into_iter()
+        .map(|sheet| {
+            let records = match &sheet.roles {
+                Some(_) => sheet.rows.iter().map(|r| Record::Data { cells: r.cells.clone(), line: r.at }).collect(),
+                None => layout::classify(&sheet.rows),
+            };
+            (sheet, records)
+        })
+        .collect();
+    let headed_sheet = |(sheet, records): &(Sheet, Vec<Record>)| {
+        sheet.roles.is_some() || records.iter().any(|r| matches!(r, Record::Header { .. }))
+    };
+    // A document none of whose sheets has a header is text, not a form: a
+    // line running across its page is text too, not a second title.
+    let text_only = !sheets.iter().any(headed_sheet);
+    for (sheet, records) in sheets {
         let mut roles: Option<Vec<Role>> = sheet.roles.clone();
         let headed = roles.is_some() || records.iter().any(|r| matches!(r, Record::Header { .. }));
         // Without a header, a tab-separated or CSV export is read in the
@@ -285,8 +307,16 @@ fn assemble(id: DocId, format: Format, layout: Layout) -> Result<Document, Probl
         let mut dimension = sheet.name.clone().unwrap_or_default();
         for record in records {
             match record {
-                Record::Title { text, .. } => {
-                    title.get_or_insert(text);
+                // The first one-cell record is the title; later ones are
+                // preamble (a subtitle, a date) above a form's table, or,
+                // in a document without any header, its text (and there
+                // the title comes before the text, or there is none).
+                Record::Title { text, line } => {
+                    if text_only && by_paragraph && (title.is_some() || !rows.is_empty()) {
+                        push_paragraphs(&mut rows, &text, line, &dimension);
+                    } else {
+                        title.get_or_insert(text);
+                    }
                 }
                 Record::Header { roles: r, .. } => {
                     roles.get_or_insert(r);
@@ -298,11 +328,7 @@ fn assemble(id: DocId, format: Format, layout: Layout) -> Result<Document, Probl
                 }
                 Record::Data { cells, line } if by_paragraph => {
                     for cell in &cells {
-                        for paragraph in markup::to_text(cell).lines().map(str::trim).filter(|p| !p.is_empty()) {
-                            let mut row = Row::empty(rows.len(), line, &dimension);
-                            row.status = paragraph.to_owned();
-                            rows.push(row);
-                        }
+                        push_paragraphs(&mut rows, cell, line, &dimension);
                     }
                 }
                 Record::Data { cells, line } => {
@@ -378,6 +404,27 @@ fn org_of(title: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_any_header_lines_across_the_page_are_text_not_titles() {
+        use layout::Cells;
+        let rows = vec![
+            Cells::new(1, vec!["某局2023年工作总结".into()]),
+            Cells::new(2, vec!["全年新增企业120家，完成目标的105%。".into()]),
+            Cells::new(3, vec!["培训".into(), "举办培训30场".into()]),
+            Cells::new(4, vec!["另有两项任务推迟到2024年。".into()]),
+        ];
+        let untitled = vec![rows[2].clone(), rows[1].clone()];
+        let doc = assemble(DocId::from("d"), Format::Pdf, Layout::new(vec![Sheet::new(None, rows)], "UTF-8")).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("某局2023年工作总结"));
+        let text: Vec<&str> = doc.rows.iter().map(|r| r.status.as_str()).collect();
+        assert_eq!(text, ["全年新增企业120家，完成目标的105%。", "培训", "举办培训30场", "另有两项任务推迟到2024年。"]);
+        // A line after the text has begun is never the title.
+        let doc =
+            assemble(DocId::from("d"), Format::Pdf, Layout::new(vec![Sheet::new(None, untitled)], "UTF-8")).unwrap();
+        assert_eq!(doc.title, None);
+        assert_eq!(doc.rows.len(), 3);
+    }
 
     #[test]
     fn a_corrupt_file_names_its_format_and_the_first_line_of_why() {
