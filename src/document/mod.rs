@@ -275,25 +275,22 @@ fn assemble(id: DocId, format: Format, layout: Layout) -> Result<Document, Probl
     let mut title: Option<String> = None;
     let mut filed_by: Option<String> = None;
     let mut rows = Vec::new();
-    let sheets: Vec<(Sheet, Vec<Record>)> = sheets
+    let sheets: Vec<(Sheet, Vec<Record>, bool)> = sheets
         .into_iter()
         .map(|sheet| {
-            let records = match &sheet.roles {
+            let records: Vec<Record> = match &sheet.roles {
                 Some(_) => sheet.rows.iter().map(|r| Record::Data { cells: r.cells.clone(), line: r.at }).collect(),
                 None => layout::classify(&sheet.rows),
             };
-            (sheet, records)
+            let headed = sheet.roles.is_some() || records.iter().any(|r| matches!(r, Record::Header { .. }));
+            (sheet, records, headed)
         })
         .collect();
-    let headed_sheet = |(sheet, records): &(Sheet, Vec<Record>)| {
-        sheet.roles.is_some() || records.iter().any(|r| matches!(r, Record::Header { .. }))
-    };
     // A document none of whose sheets has a header is text, not a form: a
     // line running across its page is text too, not a second title.
-    let text_only = !sheets.iter().any(headed_sheet);
-    for (sheet, records) in sheets {
+    let text_only = !sheets.iter().any(|(.., headed)| *headed);
+    for (sheet, records, headed) in sheets {
         let mut roles: Option<Vec<Role>> = sheet.roles.clone();
-        let headed = roles.is_some() || records.iter().any(|r| matches!(r, Record::Header { .. }));
         // Without a header, a tab-separated or CSV export is read in the
         // seed's column order (Excel's export of the same form); any other
         // table's columns are unknown, so each paragraph becomes a row.

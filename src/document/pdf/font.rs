@@ -453,12 +453,9 @@ fn tokens(section: &[u8]) -> impl Iterator<Item = Token> + '_ {
                 b'[' => return Some(Token::Open),
                 b']' => return Some(Token::Close),
                 b'<' => {
-                    let end = section[i..].iter().position(|&c| c == b'>').map_or(section.len(), |p| i + p);
-                    let digits: Vec<u8> =
-                        section[i..end].iter().filter_map(|&c| (c as char).to_digit(16)).map(|d| d as u8).collect();
+                    let end = memchr::memchr(b'>', &section[i..]).map_or(section.len(), |p| i + p);
+                    let mut bytes = super::syntax::hex_bytes(&section[i..end]);
                     i = (end + 1).min(section.len());
-                    let mut bytes: Vec<u8> =
-                        digits.chunks(2).map(|p| (p[0] << 4) | p.get(1).copied().unwrap_or(0)).collect();
                     bytes.truncate(8);
                     return Some(Token::Hex(bytes));
                 }
@@ -479,16 +476,10 @@ fn utf16(bytes: &[u8]) -> String {
     String::from_utf16_lossy(&units)
 }
 
-/// An object, with references followed (a few steps at most: a cycle is
-/// a broken file).
-pub(super) fn deref<'d>(doc: &'d Document, mut object: Option<&'d Object>) -> Option<&'d Object> {
-    for _ in 0..8 {
-        match object? {
-            Object::Reference(id) => object = doc.get_object(*id).ok(),
-            o => return Some(o),
-        }
-    }
-    None
+/// An object, with references followed (`lopdf` stops a cycle; a missing
+/// object or a cycle reads as none).
+pub(super) fn deref<'d>(doc: &'d Document, object: Option<&'d Object>) -> Option<&'d Object> {
+    doc.dereference(object?).ok().map(|(_, o)| o)
 }
 
 pub(super) fn number(doc: &Document, object: &Object) -> Option<f32> {

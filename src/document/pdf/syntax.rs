@@ -242,26 +242,12 @@ impl<'a> Operations<'a> {
         if !escaped { Cow::Borrowed(raw) } else { Cow::Owned(unescape(raw)) }
     }
 
-    /// A hexadecimal string after its `<`; an odd last digit is followed
-    /// by 0 (7.3.4.3).
+    /// A hexadecimal string after its `<`, up to its `>`.
     fn hex(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut high: Option<u8> = None;
-        while let Some(b) = self.peek() {
-            self.at += 1;
-            if b == b'>' {
-                break;
-            }
-            let Some(d) = (b as char).to_digit(16) else { continue };
-            match high.take() {
-                Some(h) => out.push((h << 4) | d as u8),
-                None => high = Some(d as u8),
-            }
-        }
-        if let Some(h) = high {
-            out.push(h << 4);
-        }
-        out
+        let rest = &self.s[self.at..];
+        let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+        self.at = (self.at + end + 1).min(self.s.len());
+        hex_bytes(&rest[..end])
     }
 
     /// Skips to the `close` (`>` of `>>`, or `]`) that ends what was just
@@ -333,6 +319,24 @@ fn is_space(b: u8) -> bool {
 
 fn is_regular(b: u8) -> bool {
     !is_space(b) && !matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+/// The bytes a hexadecimal string's digits spell (white space and other
+/// characters between them ignored); an odd last digit is followed by 0
+/// (7.3.4.3). Content streams and CMaps write them alike.
+pub(super) fn hex_bytes(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut high: Option<u8> = None;
+    for d in text.iter().filter_map(|&c| (c as char).to_digit(16)) {
+        match high.take() {
+            Some(h) => out.push((h << 4) | d as u8),
+            None => high = Some(d as u8),
+        }
+    }
+    if let Some(h) = high {
+        out.push(h << 4);
+    }
+    out
 }
 
 fn hex_pair(pair: &[u8]) -> Option<u8> {
