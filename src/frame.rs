@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use duckdb::Connection;
 use duckdb::arrow;
-use duckdb::types::{TimeUnit, ValueRef};
 use serde::Serialize;
 
 /// One value of a result.
@@ -95,28 +94,51 @@ impl Frame {
         params: impl duckdb::Params,
         limit: usize,
     ) -> duckdb::Result<Frame> {
-        // Cached per connection: a connection kept (the console's) plans a
-        // statement it has run before once.
+        // Cached per connection: a connection kept (the console's) parses a
+        // statement it has run before once. (DuckDB plans a statement that
+        // reads a table at every execution all the same; a statement
+        // without parameters is cheaper run once, `store::direct`.)
         let mut stmt = conn.prepare_cached(sql)?;
-        let mut rows = stmt.query(params)?;
-        let columns: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
-        // A column of type NULL (`SELECT NULL AS x`) has no values to read:
-        // duckdb-rs would panic reading one.
-        let null_typed: Vec<bool> = (0..columns.len())
-            .map(|i| rows.as_ref().is_some_and(|s| s.column_type(i) == arrow::datatypes::DataType::Null))
-            .collect();
-        let mut frame = Frame { columns, rows: Vec::new(), truncated: false };
-        while let Some(row) = rows.next()? {
-            if frame.rows.len() == limit {
-                frame.truncated = true;
-                break;
+        // Streamed: DuckDB stops producing rows once the limit is passed.
+        let read = (|| {
+            let mut stream = stmt.stream_arrow(params)?;
+            let columns = stream.get_schema().fields().iter().map(|f| f.name().clone()).collect();
+            let mut frame = Frame { columns, rows: Vec::new(), truncated: false };
+            for batch in stream.by_ref() {
+                let batch = batch?;
+                if !frame.push_arrow(batch.columns(), batch.num_rows(), limit) {
+                    return Ok((frame, false));
+                }
             }
-            let cells = (0..frame.columns.len())
-                .map(|i| if null_typed[i] { Ok(Cell::Null) } else { row.get_ref(i).map(cell) })
-                .collect::<Result<_, _>>()?;
-            frame.rows.push(cells);
+            Ok((frame, true))
+        })();
+        match read {
+            Ok((frame, true)) => Ok(frame),
+            // A result left unread keeps the connection busy (DuckDB runs
+            // no other statement on it): the statement goes, with it.
+            Ok((frame, false)) => {
+                stmt.discard();
+                Ok(frame)
+            }
+            Err(e) => {
+                stmt.discard();
+                Err(e)
+            }
         }
-        Ok(frame)
+    }
+
+    /// Appends `len` rows of `columns` (one Arrow array per column of the
+    /// frame) up to `limit` rows in all; false once the limit is reached,
+    /// with `truncated` set when rows were left out.
+    pub(crate) fn push_arrow(&mut self, columns: &[arrow::array::ArrayRef], len: usize, limit: usize) -> bool {
+        for row in 0..len {
+            if self.rows.len() == limit {
+                self.truncated = true;
+                return false;
+            }
+            self.rows.push(columns.iter().map(|c| cell_at(c.as_ref(), row)).collect());
+        }
+        true
     }
 
     /// Index of a column by name.
@@ -238,27 +260,55 @@ impl Split {
     }
 }
 
-fn cell(v: ValueRef) -> Cell {
-    match v {
-        ValueRef::Null => Cell::Null,
-        ValueRef::Boolean(b) => Cell::Bool(b),
-        ValueRef::TinyInt(i) => Cell::Int(i.into()),
-        ValueRef::SmallInt(i) => Cell::Int(i.into()),
-        ValueRef::Int(i) => Cell::Int(i.into()),
-        ValueRef::BigInt(i) => Cell::Int(i),
-        ValueRef::HugeInt(i) => i64::try_from(i).map_or(Cell::Float(i as f64), Cell::Int),
-        ValueRef::UTinyInt(i) => Cell::Int(i.into()),
-        ValueRef::USmallInt(i) => Cell::Int(i.into()),
-        ValueRef::UInt(i) => Cell::Int(i.into()),
-        ValueRef::UBigInt(i) => i64::try_from(i).map_or(Cell::Float(i as f64), Cell::Int),
-        ValueRef::Float(f) => Cell::Float(f.into()),
-        ValueRef::Double(f) => Cell::Float(f),
-        ValueRef::Decimal(d) => Cell::Float(d.to_string().parse().unwrap_or(f64::NAN)),
-        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Date32(days) => {
+/// One value of an Arrow array as a cell: integers as integers (a
+/// HUGEINT, which DuckDB exports as a decimal of scale 0, too), decimals
+/// and floats as floats, dates as dates, timestamps as text to the second;
+/// anything else (lists, structs, intervals, enums) as Arrow writes it.
+fn cell_at(array: &dyn arrow::array::Array, row: usize) -> Cell {
+    use arrow::array::AsArray;
+    use arrow::datatypes::{DataType, Int8Type as I8, Int16Type as I16, Int32Type as I32, Int64Type as I64};
+    use arrow::datatypes::{Decimal128Type, Float32Type as F32, Float64Type as F64, TimeUnit};
+    use arrow::datatypes::{UInt8Type as U8, UInt16Type as U16, UInt32Type as U32, UInt64Type as U64};
+    if array.is_null(row) {
+        return Cell::Null;
+    }
+    match array.data_type() {
+        DataType::Null => Cell::Null,
+        DataType::Boolean => Cell::Bool(array.as_boolean().value(row)),
+        DataType::Int8 => Cell::Int(array.as_primitive::<I8>().value(row).into()),
+        DataType::Int16 => Cell::Int(array.as_primitive::<I16>().value(row).into()),
+        DataType::Int32 => Cell::Int(array.as_primitive::<I32>().value(row).into()),
+        DataType::Int64 => Cell::Int(array.as_primitive::<I64>().value(row)),
+        DataType::UInt8 => Cell::Int(array.as_primitive::<U8>().value(row).into()),
+        DataType::UInt16 => Cell::Int(array.as_primitive::<U16>().value(row).into()),
+        DataType::UInt32 => Cell::Int(array.as_primitive::<U32>().value(row).into()),
+        DataType::UInt64 => {
+            let v = array.as_primitive::<U64>().value(row);
+            i64::try_from(v).map_or(Cell::Float(v as f64), Cell::Int)
+        }
+        DataType::Float32 => Cell::Float(array.as_primitive::<F32>().value(row).into()),
+        DataType::Float64 => Cell::Float(array.as_primitive::<F64>().value(row)),
+        DataType::Decimal128(_, scale) => {
+            let v = array.as_primitive::<Decimal128Type>().value(row);
+            match (*scale, i64::try_from(v)) {
+                (0, Ok(i)) => Cell::Int(i),
+                _ => Cell::Float(v as f64 / 10f64.powi((*scale).into())),
+            }
+        }
+        DataType::Utf8 => Cell::Text(array.as_string::<i32>().value(row).to_owned()),
+        DataType::LargeUtf8 => Cell::Text(array.as_string::<i64>().value(row).to_owned()),
+        DataType::Utf8View => Cell::Text(array.as_string_view().value(row).to_owned()),
+        DataType::Date32 => {
+            let days = array.as_primitive::<arrow::datatypes::Date32Type>().value(row);
             NaiveDate::from_num_days_from_ce_opt(days + 719_163).map_or(Cell::Int(days.into()), Cell::Date)
         }
-        ValueRef::Timestamp(unit, t) => {
+        DataType::Timestamp(unit, _) => {
+            let t = match unit {
+                TimeUnit::Second => array.as_primitive::<arrow::datatypes::TimestampSecondType>().value(row),
+                TimeUnit::Millisecond => array.as_primitive::<arrow::datatypes::TimestampMillisecondType>().value(row),
+                TimeUnit::Microsecond => array.as_primitive::<arrow::datatypes::TimestampMicrosecondType>().value(row),
+                TimeUnit::Nanosecond => array.as_primitive::<arrow::datatypes::TimestampNanosecondType>().value(row),
+            };
             let micros = match unit {
                 TimeUnit::Second => t.saturating_mul(1_000_000),
                 TimeUnit::Millisecond => t.saturating_mul(1_000),
@@ -268,7 +318,8 @@ fn cell(v: ValueRef) -> Cell {
             chrono::DateTime::from_timestamp_micros(micros)
                 .map_or(Cell::Int(t), |d| Cell::Text(d.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string()))
         }
-        other => Cell::Text(format!("{:?}", other.to_owned())),
+        _ => arrow::util::display::ArrayFormatter::try_new(array, &Default::default())
+            .map_or(Cell::Null, |f| Cell::Text(f.value(row).to_string())),
     }
 }
 
@@ -307,6 +358,34 @@ mod tests {
     fn row_limit_is_reported() {
         let f = Frame::query(&conn(), "SELECT * FROM range(10)", 3).unwrap();
         assert_eq!((f.rows.len(), f.truncated), (3, true));
+    }
+
+    /// A result cut at the limit is not left open: DuckDB would refuse the
+    /// connection's next statement ("connection has an open result").
+    #[test]
+    fn a_cut_result_leaves_the_connection_usable() {
+        let conn = conn();
+        for _ in 0..2 {
+            let f = Frame::query_with(&conn, "SELECT * FROM range(100000) WHERE range >= ?", [5], 3).unwrap();
+            assert_eq!((f.rows.len(), f.truncated, &f.rows[0][0]), (3, true, &Cell::Int(5)));
+            let f = Frame::query_with(&conn, "SELECT ? + 1 AS n", [1], 3).unwrap();
+            assert_eq!(f.rows, [[Cell::Int(2)]]);
+        }
+    }
+
+    #[test]
+    fn other_types_read_as_text() {
+        let f = Frame::query(
+            &conn(),
+            "SELECT [1, 2] AS l, {'a': 1} AS s, INTERVAL 3 DAY AS i, 'x'::ENUM('x', 'y') AS e",
+            1,
+        )
+        .unwrap();
+        let texts: Vec<String> = f.rows[0].iter().map(Cell::text).collect();
+        assert_eq!(texts[0], "[1, 2]");
+        assert!(texts[1].contains('a') && texts[1].contains('1'), "{texts:?}");
+        assert!(!texts[2].is_empty(), "{texts:?}");
+        assert_eq!(texts[3], "x");
     }
 
     #[test]

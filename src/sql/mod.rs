@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use duckdb::Connection;
 
 use crate::frame::Frame;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, direct};
 
 /// What one query may take.
 #[derive(Debug, Clone, Copy)]
@@ -146,9 +146,8 @@ fn check_lexed(lexed: &lex::Lexed) -> Result<(), SqlError> {
     Ok(())
 }
 
-/// DuckDB's refusal in the console's words.
-fn from_duckdb(e: &duckdb::Error) -> SqlError {
-    let message = e.to_string();
+/// DuckDB's refusal (its message) in the console's words.
+fn from_duckdb(message: &str) -> SqlError {
     let first = message.lines().next().unwrap_or_default().to_owned();
     if message.contains("Permission Error") || message.contains("disabled through configuration") {
         SqlError::Outside(first)
@@ -161,14 +160,20 @@ fn from_duckdb(e: &duckdb::Error) -> SqlError {
 
 /// The console: a sandboxed instance over one generation of the database.
 pub struct Console {
-    /// The instance's first connection, cloned when no idle one is left
-    /// (DuckDB connections are not `Sync`).
-    db: std::sync::Mutex<Connection>,
-    /// Connections back from earlier statements: making one costs more
-    /// than a small query.
-    idle: std::sync::Mutex<Vec<Connection>>,
+    /// The instance's first duckdb-rs connection, cloned for statements with bound
+    /// parameters when no idle one is left (DuckDB connections are not
+    /// `Sync`).
+    conn: Mutex<Connection>,
+    /// Sessions and connections back from earlier statements: making one
+    /// costs more than a small query.
+    idle_sessions: Mutex<Vec<direct::Session>>,
+    idle_conns: Mutex<Vec<Connection>>,
     watchdog: Arc<Watchdog>,
     pub limits: Limits,
+    /// The instance, for sessions that run statements once. Last: fields
+    /// are dropped in order, and the connections above are cloned through
+    /// it, so it outlives them.
+    db: direct::Database,
 }
 
 impl Drop for Console {
@@ -177,20 +182,32 @@ impl Drop for Console {
     }
 }
 
+/// Locks a mutex whose holder may have panicked: what it guards (idle
+/// connections, the watchdog's list) stays usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Console {
     /// Opens the console's own instance over the database at `path`.
     pub fn open(path: &Path, limits: Limits) -> Result<Console, StoreError> {
-        let store = Store::open_sandboxed_with(path, CONSOLE_MEMORY, Some(1))?;
+        // SAFETY: the store's connection is cloned only by this console,
+        // which drops the database last.
+        let (db, store) = unsafe { Store::open_sandboxed_direct(path, CONSOLE_MEMORY, Some(1)) }?;
         Ok(Console {
-            db: std::sync::Mutex::new(store.connection().try_clone()?),
-            idle: Default::default(),
+            db,
+            conn: Mutex::new(store.connection().try_clone()?),
+            idle_sessions: Default::default(),
+            idle_conns: Default::default(),
             watchdog: Watchdog::start(),
             limits,
         })
     }
 
     /// Runs one statement with its `:name` parameters taken from `args`
-    /// (bound, never written into the text).
+    /// (bound, never written into the text). A statement without
+    /// parameters is run once, not prepared ([`direct`]): DuckDB would
+    /// plan a prepared one twice.
     pub fn run(&self, sql: &str, args: &[(String, String)]) -> Result<Answer, SqlError> {
         let lexed = lex::Lexed::new(sql);
         check_lexed(&lexed)?;
@@ -204,13 +221,27 @@ impl Console {
                     .ok_or_else(|| SqlError::MissingParam(n.clone()))
             })
             .collect::<Result<_, _>>()?;
-        let sql = lexed.positional(&names);
-        let conn = self.connection()?;
+        let (limit, rows) = (self.limits.time, self.limits.rows);
         let started = Instant::now();
-        let result = self.watchdog.within(&conn, self.limits.time, || {
-            Frame::query_with(&conn, &sql, duckdb::params_from_iter(values.iter()), self.limits.rows)
-        });
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+        let result = if names.is_empty() {
+            let mut session = match lock(&self.idle_sessions).pop() {
+                Some(s) => s,
+                None => self.db.session().map_err(StoreError::from)?,
+            };
+            let stop = session.interrupter();
+            let result = self.watchdog.within(Box::new(move || stop.interrupt()), limit, || session.frame(sql, rows));
+            lock(&self.idle_sessions).push(session);
+            result
+        } else {
+            let sql = lexed.positional(&names);
+            let conn = self.connection()?;
+            let stop = conn.interrupt_handle();
+            let result = self.watchdog.within(Box::new(move || stop.interrupt()), limit, || {
+                Frame::query_with(&conn, &sql, duckdb::params_from_iter(values.iter()), rows).map_err(|e| e.to_string())
+            });
+            lock(&self.idle_conns).push(conn);
+            result
+        };
         match result {
             Some(Ok(frame)) => Ok(Answer { frame, elapsed: started.elapsed() }),
             Some(Err(e)) => Err(from_duckdb(&e)),
@@ -219,18 +250,23 @@ impl Console {
     }
 
     fn connection(&self) -> Result<Connection, SqlError> {
-        if let Some(c) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+        if let Some(c) = lock(&self.idle_conns).pop() {
             return Ok(c);
         }
-        Ok(self.db.lock().unwrap_or_else(|e| e.into_inner()).try_clone().map_err(StoreError::from)?)
+        Ok(lock(&self.conn).try_clone().map_err(StoreError::from)?)
     }
 
     /// Every table and view with its columns, their types and comments.
     pub fn schema(&self) -> Result<Vec<Relation>, SqlError> {
         let conn = self.connection()?;
-        schema(&conn).map_err(|e| SqlError::Store(e.into()))
+        let relations = schema(&conn).map_err(|e| SqlError::Store(e.into()));
+        lock(&self.idle_conns).push(conn);
+        relations
     }
 }
+
+/// How the watchdog stops one statement.
+type Stop = Box<dyn Fn() + Send + Sync>;
 
 /// One thread that interrupts statements past their deadline, for every
 /// statement of a console: a thread of its own per statement cost more
@@ -244,7 +280,7 @@ struct Watchdog {
 struct Watched {
     next: u64,
     /// Running statements: deadline, how to stop it, whether it was.
-    running: HashMap<u64, (Instant, Arc<duckdb::InterruptHandle>, Arc<AtomicBool>)>,
+    running: HashMap<u64, (Instant, Stop, Arc<AtomicBool>)>,
     closed: bool,
 }
 
@@ -254,16 +290,16 @@ impl Watchdog {
         let watching = Arc::downgrade(&dog);
         std::thread::spawn(move || {
             while let Some(dog) = watching.upgrade() {
-                let mut w = dog.state.lock().unwrap_or_else(|e| e.into_inner());
+                let mut w = lock(&dog.state);
                 if w.closed {
                     return;
                 }
                 let now = Instant::now();
-                w.running.retain(|_, (deadline, handle, stopped)| {
+                w.running.retain(|_, (deadline, stop, stopped)| {
                     let due = *deadline <= now;
                     if due {
                         stopped.store(true, Ordering::SeqCst);
-                        handle.interrupt();
+                        stop();
                     }
                     !due
                 });
@@ -280,24 +316,24 @@ impl Watchdog {
         dog
     }
 
-    /// Runs `work` on `conn`, interrupting it past `limit`: `None` when it
-    /// was interrupted.
-    fn within<T>(&self, conn: &Connection, limit: Duration, work: impl FnOnce() -> T) -> Option<T> {
+    /// Runs `work`, calling `stop` past `limit`: `None` when it was
+    /// stopped.
+    fn within<T>(&self, stop: Stop, limit: Duration, work: impl FnOnce() -> T) -> Option<T> {
         let stopped = Arc::new(AtomicBool::new(false));
         let id = {
-            let mut w = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut w = lock(&self.state);
             w.next += 1;
             let id = w.next;
-            w.running.insert(id, (Instant::now() + limit, conn.interrupt_handle(), stopped.clone()));
+            w.running.insert(id, (Instant::now() + limit, stop, stopped.clone()));
             id
         };
         let out = work();
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).running.remove(&id);
+        lock(&self.state).running.remove(&id);
         (!stopped.load(Ordering::SeqCst)).then_some(out)
     }
 
     fn close(&self) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+        lock(&self.state).closed = true;
         self.wake.notify_one();
     }
 }

@@ -17,6 +17,7 @@ use crate::extract::{Figure, Kind, Qualifier};
 use crate::id::{DocId, MetricId};
 use crate::metrics::Derived;
 
+pub mod direct;
 mod snapshots;
 pub use snapshots::{Change, Changes, SnapshotRecord};
 
@@ -88,6 +89,24 @@ fn open_error(path: &Path, source: duckdb::Error) -> StoreError {
         path.display().to_string()
     };
     StoreError::Open { path, source }
+}
+
+/// DuckDB's settings for a sandboxed reader, in the order they must be
+/// given: file and network access off, extensions neither installed nor
+/// loaded, memory capped, at most `threads` threads, and the configuration
+/// locked last, so that no `SET` undoes the rest.
+fn sandbox(memory_limit: &str, threads: Option<i64>) -> Vec<(&'static str, String)> {
+    let mut options = vec![
+        ("enable_external_access", "false".to_owned()),
+        ("autoinstall_known_extensions", "false".to_owned()),
+        ("autoload_known_extensions", "false".to_owned()),
+        ("max_memory", memory_limit.to_owned()),
+    ];
+    if let Some(n) = threads {
+        options.push(("threads", n.to_string()));
+    }
+    options.push(("lock_configuration", "true".to_owned()));
+    options
 }
 
 /// The schema version recorded in `meta`, `None` when there is none (a new
@@ -252,17 +271,37 @@ impl Store {
     /// heaviest query leaves cores to the pages.
     pub fn open_sandboxed_with(path: &Path, memory_limit: &str, threads: Option<i64>) -> Result<Store, StoreError> {
         let fail = |source| StoreError::Open { path: path.display().to_string(), source };
-        let config = duckdb::Config::default()
-            .enable_external_access(false)
-            .and_then(|c| c.enable_autoload_extension(false))
-            .and_then(|c| c.max_memory(memory_limit))
-            .and_then(|c| match threads {
-                Some(n) => c.threads(n),
-                None => Ok(c),
-            })
-            .and_then(|c| c.with("lock_configuration", "true"))
-            .map_err(fail)?;
+        let mut config = duckdb::Config::default();
+        for (name, value) in sandbox(memory_limit, threads) {
+            config = config.with(name, &value).map_err(fail)?;
+        }
         Store::open_with(path, config)
+    }
+
+    /// The instance of [`Store::open_sandboxed_with`] for statements run
+    /// once ([`direct::Database::session`]), and a store over it, checked
+    /// for this zhibiao's schema.
+    ///
+    /// # Safety
+    /// The store's connection, and every connection cloned from it, calls
+    /// into the instance when cloned: no clone may be made after the
+    /// database is dropped (one made before stays usable).
+    pub unsafe fn open_sandboxed_direct(
+        path: &Path,
+        memory_limit: &str,
+        threads: Option<i64>,
+    ) -> Result<(direct::Database, Store), StoreError> {
+        let display = path.display().to_string();
+        if !path.is_file() {
+            return Err(StoreError::Missing { path: display });
+        }
+        let mut options = vec![("access_mode", "READ_ONLY".to_owned())];
+        options.extend(sandbox(memory_limit, threads));
+        let options: Vec<(&str, &str)> = options.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let db = direct::Database::open(path, &options).map_err(|source| open_error(path, source))?;
+        // SAFETY: passed on to the caller.
+        let conn = unsafe { db.connection() }.map_err(|source| open_error(path, source))?;
+        Ok((db, Store::checked(conn, display)?))
     }
 
     fn open_with(path: &Path, config: duckdb::Config) -> Result<Store, StoreError> {
@@ -274,6 +313,11 @@ impl Store {
             .access_mode(duckdb::AccessMode::ReadOnly)
             .map_err(|source| StoreError::Open { path: display.clone(), source })?;
         let conn = Connection::open_with_flags(path, config).map_err(|source| open_error(path, source))?;
+        Store::checked(conn, display)
+    }
+
+    /// A store over `conn` if its database has this zhibiao's schema.
+    fn checked(conn: Connection, display: String) -> Result<Store, StoreError> {
         match schema_version(&conn, &display)? {
             Some(SCHEMA_VERSION) => Ok(Store { conn, upgraded_from: None }),
             Some(v) if v > SCHEMA_VERSION => Err(StoreError::Version { path: display, found: v.to_string() }),
