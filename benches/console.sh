@@ -39,4 +39,5 @@ echo "a different document's query each time, 16 connections, while refreshing (
 wrk -t2 -c16 -d"${seconds}s" --latency -s benches/console_distinct.lua "${url}" | sed 's/^/  /'
 wait "$writer" || true
 echo "refreshes that wrote a new generation during the load: $(grep -c 'new generation in service' "$work/err" || true)"
+echo "each, from its tick to its generation in service (s): $(sed -n 's/.*new generation in service after \([0-9.]*\) s.*/\1/p' "$work/err" | sort -n | tr '\n' ' ')"
 curl -s "${url}api/sql?sql=${query}" | head -c 300; echo

@@ -128,7 +128,18 @@ impl App {
         };
         self.state.status.started(Job::Refresh);
         let started = std::time::Instant::now();
-        let result = refresher.run(&mut |_| {}).map_err(|e| e.to_string());
+        // On a thread of its own at background priority, with the DuckDB
+        // instance it opens (whose threads inherit it): readers come first,
+        // and the refresh has the cores whenever they are idle.
+        let job: &mut super::Refresher = &mut refresher;
+        let result = std::thread::scope(|s| {
+            s.spawn(|| {
+                background_priority();
+                job.run(&mut |_| {}).map_err(|e| e.to_string())
+            })
+            .join()
+            .unwrap_or_else(|_| Err("the refresh panicked".into()))
+        });
         drop(refresher);
         let result = result.and_then(|r| self.follow_generation().map(|()| r).map_err(|e| e.to_string()));
         if matches!(&result, Ok(r) if r.written) {
@@ -218,5 +229,17 @@ impl App {
             })
             .await;
         }
+    }
+}
+
+/// Lowers the calling thread's priority to a background job's (nice 10),
+/// for good: a thread cannot raise it again without privileges, so only a
+/// thread that ends with its job calls this. (On Linux the nice value
+/// belongs to the thread, and threads it starts inherit it.)
+pub(crate) fn background_priority() {
+    // SAFETY: setpriority reads its arguments only; 0 is this thread.
+    let done = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+    if done != 0 {
+        tracing::debug!("background priority not set: {}", std::io::Error::last_os_error());
     }
 }
