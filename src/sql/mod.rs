@@ -10,6 +10,11 @@
 //! instance it shares no lock with them. A refresh writes the next
 //! generation beside the file and is never waited on by either.
 //!
+//! A statement without parameters is run once through DuckDB's C API
+//! ([`direct`]): prepared, as duckdb-rs runs everything, DuckDB 2.0 would
+//! plan it twice. A saved query's `:name` parameters are bound to a
+//! prepared statement.
+//!
 //! Before DuckDB sees a statement, [`check`] refuses what the console is
 //! not for, with a message that says why: more than one statement, any
 //! statement but a query, and functions that reach files, the network or
