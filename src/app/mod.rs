@@ -1,7 +1,7 @@
 //! The application layer: what the front ends (the command line, the
 //! server, its scheduler) do with the store, in one place.
 //!
-//! - [`refresh`]: read `data/`, ingest what changed, derive, as a new
+//! - [`Refresher`]: read `data/`, ingest what changed, derive, as a new
 //!   database generation ([`generation`]): the file readers open is never
 //!   written in place, so analysts can hold it open read-only and a failed
 //!   refresh leaves the served data as it was.

@@ -1,5 +1,5 @@
 //! Rendering dashboards: each panel's query run into a [`Frame`], drawn by
-//! [`chart`](crate::chart) or laid out as a table or a KPI.
+//! [`chart`](mod@crate::chart) or laid out as a table or a KPI.
 //!
 //! Rendering needs a DuckDB connection and nothing of HTTP, so the web
 //! server, `zhibiao check` and the weekly snapshot all draw the same

@@ -1,7 +1,7 @@
 //! Reading a report file into a [`Document`]: its title, organisation,
 //! period and data rows, each cell as the plain text a reader sees.
 //!
-//! One reader per format ([`format`]: tab-separated, CSV, HTML, Markdown,
+//! One reader per format ([`format`](mod@format): tab-separated, CSV, HTML, Markdown,
 //! XLSX, DOCX, PDF, prose), each turning bytes into sheets of cells
 //! ([`layout`]); what the columns mean is then read from the headers' words
 //! the same way for every format. The format is recognised from the content

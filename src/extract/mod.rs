@@ -9,7 +9,7 @@
 //! report would agree with; none names a sentence of a particular document.
 //!
 //! This module knows nothing of storage or output: it maps a
-//! [`Document`](crate::document::Document) to [`Figure`]s.
+//! [`Document`] to [`Figure`]s.
 
 mod context;
 mod kind;

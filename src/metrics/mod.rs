@@ -1,7 +1,7 @@
 //! From figures to metrics: targets paired with actuals, attainment, and
 //! observations over time.
 //!
-//! [`derive`] takes documents with their figures (fresh from `extract`, or
+//! [`derive`](fn@derive) takes documents with their figures (fresh from `extract`, or
 //! read back from the database) and the catalogue, and returns three plain
 //! collections the store writes as tables: the metrics, their observations
 //! (reported, derived from a growth rate, or forecast), and the targets with
@@ -472,12 +472,12 @@ impl Synonyms {
 }
 
 /// The targets of a document and the figures that answer them, as
-/// [`derive`] pairs them.
+/// [`derive`](fn@derive) pairs them.
 pub fn pairs_of(doc: &Document, figures: &[Figure]) -> Vec<pair::Pair> {
     Read::of(doc, figures).pairs
 }
 
-/// [`derive`] over documents held with their figures, as the store reads
+/// [`derive`](fn@derive) over documents held with their figures, as the store reads
 /// them back and `extract` mines them.
 pub fn derive_documents(docs: &[(Document, Vec<Figure>)], catalogue: &Catalogue) -> Derived {
     let inputs: Vec<Input> = docs.iter().map(|(document, figures)| Input { document, figures }).collect();
@@ -497,7 +497,7 @@ pub fn derive(inputs: &[Input], catalogue: &Catalogue) -> Derived {
     derive_with(inputs, catalogue, None, &mut Readings::default())
 }
 
-/// [`derive`], reusing `readings` for documents whose content hash (one per
+/// [`derive`](fn@derive), reusing `readings` for documents whose content hash (one per
 /// input, when given) is the one they were read with, and keeping the new
 /// ones for next time.
 pub fn derive_with(
