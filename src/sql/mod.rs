@@ -229,23 +229,24 @@ impl Console {
         let (limit, rows) = (self.limits.time, self.limits.rows);
         let started = Instant::now();
         let result = if names.is_empty() {
-            let mut session = match lock(&self.idle_sessions).pop() {
-                Some(s) => s,
-                None => self.db.session().map_err(StoreError::from)?,
-            };
-            let stop = session.interrupter();
-            let result = self.watchdog.within(Box::new(move || stop.interrupt()), limit, || session.frame(sql, rows));
-            lock(&self.idle_sessions).push(session);
-            result
+            let new = || Ok(self.db.session().map_err(StoreError::from)?);
+            with_idle(&self.idle_sessions, new, |session| {
+                let stop = session.interrupter();
+                self.watchdog.within(Box::new(move || stop.interrupt()), limit, || session.frame(sql, rows))
+            })?
         } else {
             let sql = lexed.positional(&names);
-            let conn = self.connection()?;
-            let stop = conn.interrupt_handle();
-            let result = self.watchdog.within(Box::new(move || stop.interrupt()), limit, || {
-                Frame::query_with(&conn, &sql, duckdb::params_from_iter(values.iter()), rows).map_err(|e| e.to_string())
-            });
-            lock(&self.idle_conns).push(conn);
-            result
+            with_idle(
+                &self.idle_conns,
+                || self.connection(),
+                |conn| {
+                    let stop = conn.interrupt_handle();
+                    self.watchdog.within(Box::new(move || stop.interrupt()), limit, || {
+                        Frame::query_with(conn, &sql, duckdb::params_from_iter(values.iter()), rows)
+                            .map_err(|e| e.to_string())
+                    })
+                },
+            )?
         };
         match result {
             Some(Ok(frame)) => Ok(Answer { frame, elapsed: started.elapsed() }),
@@ -254,20 +255,32 @@ impl Console {
         }
     }
 
+    /// A new duckdb-rs connection to the instance.
     fn connection(&self) -> Result<Connection, SqlError> {
-        if let Some(c) = lock(&self.idle_conns).pop() {
-            return Ok(c);
-        }
         Ok(lock(&self.conn).try_clone().map_err(StoreError::from)?)
     }
 
     /// Every table and view with its columns, their types and comments.
     pub fn schema(&self) -> Result<Vec<Relation>, SqlError> {
-        let conn = self.connection()?;
-        let relations = schema(&conn).map_err(|e| SqlError::Store(e.into()));
-        lock(&self.idle_conns).push(conn);
-        relations
+        with_idle(&self.idle_conns, || self.connection(), |conn| schema(conn).map_err(|e| SqlError::Store(e.into())))?
     }
+}
+
+/// Runs `work` on an idle connection of `pool`, or on a new one from
+/// `new`, and puts it back after: making one costs more than a small query.
+fn with_idle<C, T>(
+    pool: &Mutex<Vec<C>>,
+    new: impl FnOnce() -> Result<C, SqlError>,
+    work: impl FnOnce(&mut C) -> T,
+) -> Result<T, SqlError> {
+    let idle = lock(pool).pop();
+    let mut c = match idle {
+        Some(c) => c,
+        None => new()?,
+    };
+    let out = work(&mut c);
+    lock(pool).push(c);
+    Ok(out)
 }
 
 /// How the watchdog stops one statement.

@@ -234,66 +234,93 @@ impl Result_ {
     /// The result's columns and at most `limit` rows, through DuckDB's
     /// Arrow export (chunk by chunk, stopping once past the limit).
     fn frame(&mut self, limit: usize) -> Result<Frame, String> {
-        // SAFETY: `self.0` is a successful result. Every handle made here
-        // is destroyed before returning; the Arrow structures are moved into
-        // arrow-rs, which releases them.
+        let (columns, schema, options) = self.arrow_schema()?;
+        let mut frame = Frame { columns, rows: Vec::new(), truncated: false };
+        while let Some(batch) = self.next_batch(&schema, &options)? {
+            if !frame.push_arrow(batch.columns(), batch.len(), limit) {
+                break;
+            }
+        }
+        match self.error() {
+            Some(e) => Err(e),
+            None => Ok(frame),
+        }
+    }
+
+    /// The column names, and the result's Arrow schema with the options it
+    /// was exported under (each chunk is exported under the same ones).
+    fn arrow_schema(&mut self) -> Result<(Vec<String>, FFI_ArrowSchema, ArrowOptions), String> {
+        // SAFETY: `self.0` is a successful result; the names belong to it,
+        // the logical types and options to their guards.
         unsafe {
             let count = ffi::duckdb_column_count(&mut self.0) as usize;
             let mut names = Vec::with_capacity(count);
-            let mut types = Vec::with_capacity(count);
+            let mut types = LogicalTypes(Vec::with_capacity(count));
             for i in 0..count {
                 let name = ffi::duckdb_column_name(&mut self.0, i as u64);
                 names.push(if name.is_null() { c"".as_ptr() } else { name });
-                types.push(ffi::duckdb_column_logical_type(&mut self.0, i as u64));
+                types.0.push(ffi::duckdb_column_logical_type(&mut self.0, i as u64));
             }
-            let columns: Vec<String> =
-                names.iter().map(|n| CStr::from_ptr(*n).to_string_lossy().into_owned()).collect();
-            let mut options = ffi::duckdb_result_get_arrow_options(&mut self.0);
-            let mut ffi_schema = FFI_ArrowSchema::empty();
-            let exported = ErrorData(ffi::duckdb_to_arrow_schema(
-                options,
-                types.as_mut_ptr(),
+            let columns = names.iter().map(|n| CStr::from_ptr(*n).to_string_lossy().into_owned()).collect();
+            let options = ArrowOptions(ffi::duckdb_result_get_arrow_options(&mut self.0));
+            let mut schema = FFI_ArrowSchema::empty();
+            ErrorData(ffi::duckdb_to_arrow_schema(
+                options.0,
+                types.0.as_mut_ptr(),
                 names.as_mut_ptr(),
                 count as u64,
-                (&mut ffi_schema as *mut FFI_ArrowSchema).cast(),
+                (&mut schema as *mut FFI_ArrowSchema).cast(),
             ))
-            .check();
-            for t in &mut types {
-                ffi::duckdb_destroy_logical_type(t);
+            .check()?;
+            Ok((columns, schema, options))
+        }
+    }
+
+    /// The next chunk as Arrow arrays, `None` past the last.
+    fn next_batch(&mut self, schema: &FFI_ArrowSchema, options: &ArrowOptions) -> Result<Option<StructArray>, String> {
+        // SAFETY: the chunk is destroyed once, after its export; the
+        // exported array is moved into arrow-rs, which releases it.
+        unsafe {
+            let mut chunk = ffi::duckdb_fetch_chunk(self.0);
+            if chunk.is_null() {
+                return Ok(None);
             }
-            let outcome = exported.and_then(|()| {
-                let mut frame = Frame { columns, rows: Vec::new(), truncated: false };
-                loop {
-                    let mut chunk = ffi::duckdb_fetch_chunk(self.0);
-                    if chunk.is_null() {
-                        break;
-                    }
-                    if ffi::duckdb_data_chunk_get_size(chunk) == 0 {
-                        ffi::duckdb_destroy_data_chunk(&mut chunk);
-                        break;
-                    }
-                    let mut ffi_array = FFI_ArrowArray::empty();
-                    let converted = ErrorData(ffi::duckdb_data_chunk_to_arrow(
-                        options,
-                        chunk,
-                        (&mut ffi_array as *mut FFI_ArrowArray).cast(),
-                    ))
-                    .check();
-                    ffi::duckdb_destroy_data_chunk(&mut chunk);
-                    converted?;
-                    let data = from_ffi(ffi_array, &ffi_schema).map_err(|e| e.to_string())?;
-                    let batch = StructArray::from(data);
-                    if !frame.push_arrow(batch.columns(), batch.len(), limit) {
-                        break;
-                    }
-                }
-                if let Some(e) = self.error() {
-                    return Err(e);
-                }
-                Ok(frame)
+            let mut array = FFI_ArrowArray::empty();
+            let exported = (ffi::duckdb_data_chunk_get_size(chunk) > 0).then(|| {
+                ErrorData(ffi::duckdb_data_chunk_to_arrow(options.0, chunk, (&mut array as *mut FFI_ArrowArray).cast()))
+                    .check()
             });
-            ffi::duckdb_destroy_arrow_options(&mut options);
-            outcome
+            ffi::duckdb_destroy_data_chunk(&mut chunk);
+            match exported {
+                None => Ok(None),
+                Some(checked) => {
+                    checked?;
+                    let data = from_ffi(array, schema).map_err(|e| e.to_string())?;
+                    Ok(Some(StructArray::from(data)))
+                }
+            }
+        }
+    }
+}
+
+/// A result's Arrow export options, destroyed when dropped.
+struct ArrowOptions(ffi::duckdb_arrow_options);
+
+impl Drop for ArrowOptions {
+    fn drop(&mut self) {
+        // SAFETY: made by `duckdb_result_get_arrow_options`, destroyed once.
+        unsafe { ffi::duckdb_destroy_arrow_options(&mut self.0) }
+    }
+}
+
+/// A result's column types, destroyed when dropped.
+struct LogicalTypes(Vec<ffi::duckdb_logical_type>);
+
+impl Drop for LogicalTypes {
+    fn drop(&mut self) {
+        for t in &mut self.0 {
+            // SAFETY: made by `duckdb_column_logical_type`, destroyed once.
+            unsafe { ffi::duckdb_destroy_logical_type(t) }
         }
     }
 }
